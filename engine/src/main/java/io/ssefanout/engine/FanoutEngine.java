@@ -1,0 +1,650 @@
+package io.ssefanout.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventFactory;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import io.ssefanout.codec.SseFrameEncoder;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine: ingest ring, sequencer thread, topics and their frame logs. Publish from any thread; subscribe from
+ * the thread that will own the {@link Subscription}.
+ * <pre>
+ *   publishers --tryPublish--&gt; [Disruptor ring: slots with off-heap payload] --&gt; sequencer (one thread)
+ *                                                                                   | encode once
+ *                                                                                   v
+ *                                                          topic frame logs (off-heap) --&gt; Subscriptions
+ * </pre>
+ */
+public final class FanoutEngine implements AutoCloseable
+{
+    /** {@link #tryPublish} result: the ring is full, try later. */
+    public static final long RING_FULL = -1;
+    /** {@link #tryPublish} result: the engine no longer accepts events. */
+    public static final long CLOSED = -2;
+    /** {@link #tryPublish} result: payload too large or event type invalid. */
+    public static final long INVALID = -3;
+
+    private final Context ctx;
+    private final FanoutCounters counters;
+    private final TopicRegistry topics;
+    private final EventIdSequence eventIds;
+    private final Sequencer sequencer;
+    private final ByteBuffer slab;
+    private final RingBuffer<IngestEvent> ringBuffer;
+    private final BatchEventProcessor<IngestEvent> processor;
+    private final Thread sequencerThread;
+    private final AtomicCounter eventsPublished;
+    private final AtomicCounter eventsRejectedRingFull;
+    private final AtomicInteger publishersInFlight = new AtomicInteger();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
+    private volatile boolean isAcceptingPublishes = true;
+    private boolean isIngestStopped;
+    private boolean isClosed;
+
+    private FanoutEngine(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.counters = ctx.counters();
+        this.topics = new TopicRegistry(ctx.topicsMax());
+        this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
+        this.sequencer = new Sequencer(eventIds, ctx.chunked(), ctx.logCapacity(), ctx.logIndexCapacity(), counters);
+        this.eventsPublished = counters.get(CounterDescriptor.EVENTS_PUBLISHED);
+        this.eventsRejectedRingFull = counters.get(CounterDescriptor.EVENTS_REJECTED_RING_FULL);
+
+        final int slotLength = SseFrameEncoder.MAX_EVENT_TYPE_LENGTH + ctx.payloadMaxLength();
+        this.slab = BufferUtil.allocateDirectAligned(ctx.ringSize() * slotLength, 64);
+        final AtomicInteger nextSlot = new AtomicInteger();
+        final EventFactory<IngestEvent> factory = () ->
+        {
+            final IngestEvent event = new IngestEvent();
+            final int base = nextSlot.getAndIncrement() * slotLength;
+            event.eventType.wrap(slab, base, SseFrameEncoder.MAX_EVENT_TYPE_LENGTH);
+            event.payload.wrap(slab, base + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH, ctx.payloadMaxLength());
+            return event;
+        };
+        this.ringBuffer = RingBuffer.createMultiProducer(factory, ctx.ringSize(), waitStrategy(ctx.waitStrategy()));
+        this.processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), sequencer);
+        this.processor.setExceptionHandler(new SequencerExceptionHandler(ctx.errorHandler()));
+        ringBuffer.addGatingSequences(processor.getSequence());
+        this.sequencerThread = new Thread(processor, "fanout-sequencer");
+        this.sequencerThread.setDaemon(true);
+        this.sequencerThread.start();
+    }
+
+    /**
+     * Start an engine. The context is concluded here if it was not.
+     *
+     * @param ctx configuration.
+     * @return the running engine.
+     */
+    public static FanoutEngine launch(final Context ctx)
+    {
+        if (!ctx.isConcluded())
+        {
+            ctx.conclude();
+        }
+        return new FanoutEngine(ctx);
+    }
+
+    /**
+     * @return the concluded context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * @return the counters.
+     */
+    public FanoutCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return the sequencer, for watermarks and wake-ups.
+     */
+    public Sequencer sequencer()
+    {
+        return sequencer;
+    }
+
+    /**
+     * @return the topic registry.
+     */
+    public TopicRegistry topics()
+    {
+        return topics;
+    }
+
+    /**
+     * Find or create a topic by name. Control path.
+     *
+     * @param name topic name.
+     * @return the topic, or null if the name is invalid or the topic limit is reached.
+     */
+    public Topic topic(final String name)
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        return TopicRegistry.isValidName(buffer, 0, bytes.length) ? topics.findOrCreate(buffer, 0, bytes.length) : null;
+    }
+
+    /**
+     * Publish an event; any thread, allocation-free. The payload is copied once into a ring slot.
+     *
+     * @param topic           destination topic.
+     * @param eventType       event type bytes, may be null if {@code eventTypeLength} is 0.
+     * @param eventTypeOffset offset of the event type.
+     * @param eventTypeLength length of the event type, 0 for the default {@code message}.
+     * @param payload         data bytes (UTF-8 text).
+     * @param payloadOffset   offset of the data.
+     * @param payloadLength   length of the data.
+     * @return the event id assigned, or {@link #RING_FULL}, {@link #CLOSED} or {@link #INVALID}.
+     */
+    public long tryPublish(
+        final Topic topic,
+        final DirectBuffer eventType,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        if (payloadLength > ctx.payloadMaxLength() ||
+            (eventTypeLength > 0 && !SseFrameEncoder.isValidEventType(eventType, eventTypeOffset, eventTypeLength)))
+        {
+            return INVALID;
+        }
+
+        publishersInFlight.getAndIncrement();
+        try
+        {
+            if (!isAcceptingPublishes)
+            {
+                return CLOSED;
+            }
+            final long sequence;
+            try
+            {
+                sequence = ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                eventsRejectedRingFull.increment();
+                return RING_FULL;
+            }
+
+            final IngestEvent event = ringBuffer.get(sequence);
+            event.topic = topic;
+            event.ingestTimeNs = System.nanoTime();
+            event.eventTypeLength = eventTypeLength;
+            if (eventTypeLength > 0)
+            {
+                event.eventType.putBytes(0, eventType, eventTypeOffset, eventTypeLength);
+            }
+            event.payloadLength = payloadLength;
+            event.payload.putBytes(0, payload, payloadOffset, payloadLength);
+            ringBuffer.publish(sequence);
+            eventsPublished.increment();
+            return eventIds.base() + sequence;
+        }
+        finally
+        {
+            publishersInFlight.getAndDecrement();
+        }
+    }
+
+    /**
+     * Embedded API: publish a text event. Allocates (encodes the strings); use {@link #tryPublish} on hot paths.
+     *
+     * @param topicName topic.
+     * @param data      event data, any text; line breaks become several {@code data:} lines.
+     * @param eventType event type, or null for the default {@code message}.
+     * @return true if accepted, false when the ring is full, the engine is closed, or the input is invalid.
+     */
+    public boolean publish(final String topicName, final String data, final String eventType)
+    {
+        final Topic topic = topic(topicName);
+        if (null == topic)
+        {
+            return false;
+        }
+        final byte[] payload = data.getBytes(StandardCharsets.UTF_8);
+        final byte[] type = null == eventType ? new byte[0] : eventType.getBytes(StandardCharsets.US_ASCII);
+        final UnsafeBuffer typeBuffer = new UnsafeBuffer(type);
+        return tryPublish(topic, typeBuffer, 0, type.length, new UnsafeBuffer(payload), 0, payload.length) >= 0;
+    }
+
+    /**
+     * Subscribe to topics, live or resuming after an event id. Call on the thread that will own the subscription.
+     * Control path.
+     *
+     * @param subscribedTopics topics, at least one, no duplicates.
+     * @param lastEventId      last id the client has, or -1 to start live.
+     * @return the subscription.
+     */
+    public Subscription subscribe(final Topic[] subscribedTopics, final long lastEventId)
+    {
+        return new Subscription(sequencer, subscribedTopics, lastEventId);
+    }
+
+    /**
+     * @return true while publishes are accepted.
+     */
+    public boolean isAcceptingPublishes()
+    {
+        return isAcceptingPublishes;
+    }
+
+    /**
+     * Stop accepting publishes, let the sequencer encode everything already in the ring (bounded by the timeout),
+     * then stop it and record a clean shutdown. Logs stay readable until {@link #close()}.
+     *
+     * @param timeoutNs longest wait for the ring to drain.
+     * @return true if the ring drained fully.
+     */
+    public boolean stopIngest(final long timeoutNs)
+    {
+        if (isIngestStopped)
+        {
+            return true;
+        }
+        isIngestStopped = true;
+        isAcceptingPublishes = false;
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (publishersInFlight.get() > 0 && System.nanoTime() < deadlineNs)
+        {
+            Thread.onSpinWait();
+        }
+        boolean drained = true;
+        while (processor.getSequence().get() < ringBuffer.getCursor())
+        {
+            if (System.nanoTime() >= deadlineNs)
+            {
+                drained = false;
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+        processor.halt();
+        try
+        {
+            sequencerThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(timeoutNs, TimeUnit.SECONDS.toNanos(1))));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (drained)
+        {
+            eventIds.onCleanShutdown(sequencer.publishedEventId());
+        }
+        return drained;
+    }
+
+    /**
+     * Stop ingest if still running and free all off-heap memory. Only after every consumer has stopped.
+     */
+    @Override
+    public void close()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+        stopIngest(ctx.shutdownTimeoutNs());
+        sequencer.closeLogs();
+        BufferUtil.free(slab);
+    }
+
+    private static WaitStrategy waitStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "blocking": return new BlockingWaitStrategy();
+            case "sleeping": return new SleepingWaitStrategy();
+            case "yielding": return new YieldingWaitStrategy();
+            case "busy-spin": return new BusySpinWaitStrategy();
+            default: throw new IllegalArgumentException("unknown " + EngineConfiguration.WAIT_STRATEGY_PROP_NAME + ": " + name);
+        }
+    }
+
+    private static final class SequencerExceptionHandler implements ExceptionHandler<IngestEvent>
+    {
+        private final ErrorHandler errorHandler;
+
+        SequencerExceptionHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final IngestEvent event)
+        {
+            event.topic = null;
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * Engine configuration, initialised from {@link EngineConfiguration}; concluded once.
+     */
+    public static final class Context
+    {
+        private boolean isConcluded;
+        private int ringSize = EngineConfiguration.ringSize();
+        private int payloadMaxLength = EngineConfiguration.payloadMaxLength();
+        private int logCapacity = EngineConfiguration.logCapacity();
+        private int logIndexCapacity = EngineConfiguration.logIndexCapacity();
+        private boolean chunked = EngineConfiguration.chunked();
+        private String waitStrategy = EngineConfiguration.waitStrategy();
+        private Path dir = EngineConfiguration.dir();
+        private int topicsMax = EngineConfiguration.topicsMax();
+        private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+        private FanoutCounters counters;
+        private ErrorHandler errorHandler;
+
+        /**
+         * Validate and fill in what was not supplied. Once only.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                throw new IllegalStateException("Context already concluded");
+            }
+            isConcluded = true;
+            requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
+            requirePowerOfTwo(EngineConfiguration.LOG_CAPACITY_PROP_NAME, logCapacity);
+            requirePowerOfTwo(EngineConfiguration.LOG_INDEX_CAPACITY_PROP_NAME, logIndexCapacity);
+            final long worstFrameLength = 7L * payloadMaxLength + 64 + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH +
+                SseFrameEncoder.MAX_CHUNK_OVERHEAD;
+            if (worstFrameLength > logCapacity / 4)
+            {
+                throw new IllegalArgumentException(EngineConfiguration.LOG_CAPACITY_PROP_NAME + "=" + logCapacity +
+                    " must be at least 4x the worst-case frame (" + worstFrameLength + " bytes for " +
+                    EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME + "=" + payloadMaxLength + ")");
+            }
+            if (null == counters)
+            {
+                counters = new FanoutCounters();
+            }
+            if (null == errorHandler)
+            {
+                final AtomicCounter errors = counters.get(CounterDescriptor.ERRORS);
+                errorHandler = (ex) ->
+                {
+                    errors.increment();
+                    ex.printStackTrace();
+                };
+            }
+            return this;
+        }
+
+        /**
+         * @return true once concluded.
+         */
+        public boolean isConcluded()
+        {
+            return isConcluded;
+        }
+
+        /**
+         * @return ring slots.
+         */
+        public int ringSize()
+        {
+            return ringSize;
+        }
+
+        /**
+         * @param ringSize ring slots, a power of two.
+         * @return this.
+         */
+        public Context ringSize(final int ringSize)
+        {
+            this.ringSize = ringSize;
+            return this;
+        }
+
+        /**
+         * @return payload limit in bytes.
+         */
+        public int payloadMaxLength()
+        {
+            return payloadMaxLength;
+        }
+
+        /**
+         * @param payloadMaxLength payload limit in bytes.
+         * @return this.
+         */
+        public Context payloadMaxLength(final int payloadMaxLength)
+        {
+            this.payloadMaxLength = payloadMaxLength;
+            return this;
+        }
+
+        /**
+         * @return frame log bytes per topic.
+         */
+        public int logCapacity()
+        {
+            return logCapacity;
+        }
+
+        /**
+         * @param logCapacity frame log bytes per topic, a power of two.
+         * @return this.
+         */
+        public Context logCapacity(final int logCapacity)
+        {
+            this.logCapacity = logCapacity;
+            return this;
+        }
+
+        /**
+         * @return frames indexed per topic.
+         */
+        public int logIndexCapacity()
+        {
+            return logIndexCapacity;
+        }
+
+        /**
+         * @param logIndexCapacity frames indexed per topic, a power of two.
+         * @return this.
+         */
+        public Context logIndexCapacity(final int logIndexCapacity)
+        {
+            this.logIndexCapacity = logIndexCapacity;
+            return this;
+        }
+
+        /**
+         * @return whether frames carry chunk framing.
+         */
+        public boolean chunked()
+        {
+            return chunked;
+        }
+
+        /**
+         * @param chunked whether frames carry chunk framing.
+         * @return this.
+         */
+        public Context chunked(final boolean chunked)
+        {
+            this.chunked = chunked;
+            return this;
+        }
+
+        /**
+         * @return sequencer wait strategy alias.
+         */
+        public String waitStrategy()
+        {
+            return waitStrategy;
+        }
+
+        /**
+         * @param waitStrategy blocking, sleeping, yielding or busy-spin.
+         * @return this.
+         */
+        public Context waitStrategy(final String waitStrategy)
+        {
+            this.waitStrategy = waitStrategy;
+            return this;
+        }
+
+        /**
+         * @return directory of the id file.
+         */
+        public Path dir()
+        {
+            return dir;
+        }
+
+        /**
+         * @param dir directory of the id file.
+         * @return this.
+         */
+        public Context dir(final Path dir)
+        {
+            this.dir = dir;
+            return this;
+        }
+
+        /**
+         * @return topic limit.
+         */
+        public int topicsMax()
+        {
+            return topicsMax;
+        }
+
+        /**
+         * @param topicsMax topic limit.
+         * @return this.
+         */
+        public Context topicsMax(final int topicsMax)
+        {
+            this.topicsMax = topicsMax;
+            return this;
+        }
+
+        /**
+         * @return longest wait for the ring to drain at shutdown.
+         */
+        public long shutdownTimeoutNs()
+        {
+            return shutdownTimeoutNs;
+        }
+
+        /**
+         * @param shutdownTimeoutNs longest wait for the ring to drain at shutdown.
+         * @return this.
+         */
+        public Context shutdownTimeoutNs(final long shutdownTimeoutNs)
+        {
+            this.shutdownTimeoutNs = shutdownTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return the counters.
+         */
+        public FanoutCounters counters()
+        {
+            return counters;
+        }
+
+        /**
+         * @param counters counters to use instead of new ones.
+         * @return this.
+         */
+        public Context counters(final FanoutCounters counters)
+        {
+            this.counters = counters;
+            return this;
+        }
+
+        /**
+         * @return the error handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param errorHandler where unexpected errors go.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "FanoutEngine.Context{" +
+                "ringSize=" + ringSize +
+                ", payloadMaxLength=" + payloadMaxLength +
+                ", logCapacity=" + logCapacity +
+                ", logIndexCapacity=" + logIndexCapacity +
+                ", chunked=" + chunked +
+                ", waitStrategy=" + waitStrategy +
+                ", dir=" + dir +
+                ", topicsMax=" + topicsMax +
+                '}';
+        }
+
+        private static void requirePowerOfTwo(final String name, final int value)
+        {
+            if (value <= 0 || Integer.bitCount(value) != 1)
+            {
+                throw new IllegalArgumentException(name + " must be a power of two: " + value);
+            }
+        }
+    }
+}

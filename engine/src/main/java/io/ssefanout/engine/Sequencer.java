@@ -1,0 +1,189 @@
+package io.ssefanout.engine;
+
+import com.lmax.disruptor.EventHandler;
+import io.ssefanout.codec.SseFrameEncoder;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The single writer of every topic frame log: the one consumer of the ingest ring. For each event it assigns the id
+ * ({@code base + ring sequence}), encodes the complete frame once into the topic's log, publishes the log's new
+ * position and then the global watermark (the highest id whose frame is visible), and at the end of a batch wakes
+ * the consumers that asked to be woken.
+ */
+public final class Sequencer implements EventHandler<IngestEvent>
+{
+    private static final VarHandle PUBLISHED_EVENT_ID;
+
+    static
+    {
+        try
+        {
+            PUBLISHED_EVENT_ID = MethodHandles.lookup().findVarHandle(Sequencer.class, "publishedEventId", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final EventIdSequence eventIds;
+    private final boolean isChunked;
+    private final int logCapacity;
+    private final int logIndexCapacity;
+    private final AtomicCounter framesAppended;
+    private final AtomicCounter topicCount;
+    private volatile Runnable[] wakeListeners = new Runnable[0];
+    private TopicFrameLog[] logs = new TopicFrameLog[16];
+    private int logCount;
+
+    @SuppressWarnings("unused")
+    private volatile long publishedEventId;
+
+    Sequencer(
+        final EventIdSequence eventIds,
+        final boolean isChunked,
+        final int logCapacity,
+        final int logIndexCapacity,
+        final FanoutCounters counters)
+    {
+        this.eventIds = eventIds;
+        this.isChunked = isChunked;
+        this.logCapacity = logCapacity;
+        this.logIndexCapacity = logIndexCapacity;
+        this.framesAppended = counters.get(CounterDescriptor.FRAMES_APPENDED);
+        this.topicCount = counters.get(CounterDescriptor.TOPICS);
+        PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
+    }
+
+    /**
+     * @return highest event id whose frame is visible in its log, acquire load.
+     */
+    public long publishedEventId()
+    {
+        return (long)PUBLISHED_EVENT_ID.getAcquire(this);
+    }
+
+    /**
+     * @return highest id a previous run may have assigned.
+     */
+    public long historyFloorEventId()
+    {
+        return eventIds.historyFloorEventId();
+    }
+
+    /**
+     * @return whether frames carry HTTP/1.1 chunk framing.
+     */
+    public boolean isChunked()
+    {
+        return isChunked;
+    }
+
+    /**
+     * Register a callback run on the sequencer thread at the end of each batch, e.g. a selector wake-up.
+     * Control path.
+     *
+     * @param listener to run; must be quick and must not throw.
+     */
+    public synchronized void addWakeListener(final Runnable listener)
+    {
+        final Runnable[] listeners = Arrays.copyOf(wakeListeners, wakeListeners.length + 1);
+        listeners[listeners.length - 1] = listener;
+        wakeListeners = listeners;
+    }
+
+    /**
+     * Remove a wake-up callback. Control path.
+     *
+     * @param listener to remove.
+     */
+    public synchronized void removeWakeListener(final Runnable listener)
+    {
+        final Runnable[] listeners = wakeListeners;
+        for (int i = 0; i < listeners.length; i++)
+        {
+            if (listeners[i] == listener)
+            {
+                final Runnable[] updated = new Runnable[listeners.length - 1];
+                System.arraycopy(listeners, 0, updated, 0, i);
+                System.arraycopy(listeners, i + 1, updated, i, listeners.length - i - 1);
+                wakeListeners = updated;
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onEvent(final IngestEvent event, final long sequence, final boolean endOfBatch)
+    {
+        final long eventId = eventIds.base() + sequence;
+        final Topic topic = event.topic;
+        event.topic = null;
+        if (null != topic)
+        {
+            TopicFrameLog log = topic.log();
+            if (null == log)
+            {
+                log = newLog(topic);
+            }
+
+            final int frameLength = SseFrameEncoder.eventFrameLength(
+                isChunked, eventId, event.eventTypeLength, event.payload, 0, event.payloadLength);
+            final int offset = log.claim(frameLength);
+            SseFrameEncoder.encodeEvent(
+                log.data(),
+                offset,
+                isChunked,
+                eventId,
+                event.eventType,
+                0,
+                event.eventTypeLength,
+                event.payload,
+                0,
+                event.payloadLength);
+            log.commit(eventId, frameLength, event.ingestTimeNs);
+            framesAppended.incrementRelease();
+        }
+
+        PUBLISHED_EVENT_ID.setRelease(this, eventId);
+        eventIds.onAssigned(eventId);
+
+        if (endOfBatch)
+        {
+            final Runnable[] listeners = wakeListeners;
+            for (int i = 0; i < listeners.length; i++)
+            {
+                listeners[i].run();
+            }
+        }
+    }
+
+    /**
+     * Free every log. Only after every consumer has stopped.
+     */
+    void closeLogs()
+    {
+        for (int i = 0; i < logCount; i++)
+        {
+            logs[i].close();
+        }
+        logCount = 0;
+    }
+
+    private TopicFrameLog newLog(final Topic topic)
+    {
+        final TopicFrameLog log = new TopicFrameLog(logCapacity, logIndexCapacity);
+        if (logCount == logs.length)
+        {
+            logs = Arrays.copyOf(logs, logs.length * 2);
+        }
+        logs[logCount++] = log;
+        topic.log(log);
+        topicCount.setRelease(logCount);
+        return log;
+    }
+}

@@ -1,0 +1,341 @@
+package io.ssefanout.engine;
+
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * One consumer's cursors into the frame logs of its topics. Owned by one thread (an I/O agent or an in-process
+ * consumer); only the sequencer writes the logs it reads.
+ * <p>
+ * The consumer asks for the next run of contiguous frame bytes with {@link #nextRun(int)}, sends them (one socket
+ * write for a whole run), checks the bytes were intact with {@link #isRunIntact()}, then reports how many bytes
+ * went out with {@link #onRunConsumed(int, long, SingleWriterRecorder)}. With several topics the frames go out in
+ * event-id order, merged under the sequencer's watermark (read first), so the last id a client saw is always a
+ * complete resume point. A frame started is always finished before frames of another topic.
+ * <p>
+ * Hot path: allocation-free.
+ */
+public final class Subscription
+{
+    /** {@link #nextRun(int)} result: the consumer fell further behind than the log retains. */
+    public static final int LAPPED = -1;
+
+    private static final long HIGHEST_TRACKABLE_LATENCY_NS = 3_600_000_000_000L;
+
+    private final Sequencer sequencer;
+    private final Topic[] topics;
+    private final long[] frames;
+    private final int[] frameOffsets;
+    private final boolean isMultiTopic;
+    private int activeCursor = -1;
+    private long lastDeliveredEventId;
+    private boolean isResetRequired;
+    private long resetFromEventId = -1;
+
+    private TopicFrameLog runLog;
+    private int runCursor;
+    private long runPosition;
+    private int runOffset;
+    private int runLength;
+
+    Subscription(final Sequencer sequencer, final Topic[] topics, final long lastEventId)
+    {
+        this.sequencer = sequencer;
+        this.topics = topics;
+        this.frames = new long[topics.length];
+        this.frameOffsets = new int[topics.length];
+        this.isMultiTopic = topics.length > 1;
+        this.lastDeliveredEventId = lastEventId;
+        position(lastEventId);
+    }
+
+    /**
+     * @return the topics, in subscription order; must not be modified.
+     */
+    public Topic[] topics()
+    {
+        return topics;
+    }
+
+    /**
+     * @return true when the resume point was older than the retained history (or unknown), so the client may have
+     *         missed events and must be told.
+     */
+    public boolean isResetRequired()
+    {
+        return isResetRequired;
+    }
+
+    /**
+     * @return the Last-Event-ID the client resumed from when a reset is required, else -1.
+     */
+    public long resetFromEventId()
+    {
+        return resetFromEventId;
+    }
+
+    /**
+     * @return id of the last frame fully consumed (or the resume point).
+     */
+    public long lastDeliveredEventId()
+    {
+        return lastDeliveredEventId;
+    }
+
+    /**
+     * @return true when a frame has been partly consumed: nothing else may be sent before it is finished.
+     */
+    public boolean isMidFrame()
+    {
+        return activeCursor >= 0;
+    }
+
+    /**
+     * Find the next run of contiguous frame bytes to send.
+     *
+     * @param maxLength most bytes to offer in one run.
+     * @return run length, 0 when there is nothing to send, or {@link #LAPPED}.
+     */
+    public int nextRun(final int maxLength)
+    {
+        final long watermark = isMultiTopic ? sequencer.publishedEventId() : Long.MAX_VALUE;
+        int cursor = activeCursor;
+        long otherNextId = Long.MAX_VALUE;
+        if (cursor < 0)
+        {
+            long bestId = Long.MAX_VALUE;
+            for (int i = 0; i < topics.length; i++)
+            {
+                final long id = nextEventId(i, watermark);
+                if (id == LAPPED)
+                {
+                    return LAPPED;
+                }
+                if (id < bestId)
+                {
+                    otherNextId = bestId;
+                    bestId = id;
+                    cursor = i;
+                }
+                else if (id < otherNextId)
+                {
+                    otherNextId = id;
+                }
+            }
+            if (cursor < 0)
+            {
+                return 0;
+            }
+        }
+        else if (isMultiTopic)
+        {
+            for (int i = 0; i < topics.length; i++)
+            {
+                if (i != cursor)
+                {
+                    final long id = nextEventId(i, watermark);
+                    if (id == LAPPED)
+                    {
+                        return LAPPED;
+                    }
+                    otherNextId = Math.min(otherNextId, id);
+                }
+            }
+        }
+
+        final TopicFrameLog log = topics[cursor].log();
+        final long published = log.publishedFrameCount();
+        final long firstFrame = frames[cursor];
+        if (firstFrame >= published)
+        {
+            return 0;
+        }
+        if (published - firstFrame > log.maxLagFrames() ||
+            log.publishedPosition() - log.position(firstFrame) > log.maxLagBytes())
+        {
+            return LAPPED;
+        }
+
+        final long start = log.position(firstFrame) + frameOffsets[cursor];
+        long end = log.position(firstFrame) + log.frameLength(firstFrame);
+        for (long frame = firstFrame + 1; frame < published && end - start < maxLength; frame++)
+        {
+            final long position = log.position(frame);
+            final long eventId = log.eventId(frame);
+            if (position != end || 0 == log.offset(position) || eventId >= otherNextId || eventId > watermark)
+            {
+                break;
+            }
+            end = position + log.frameLength(frame);
+        }
+
+        runLog = log;
+        runCursor = cursor;
+        runPosition = start;
+        runOffset = log.offset(start);
+        runLength = (int)Math.min(end - start, maxLength);
+        return runLength;
+    }
+
+    /**
+     * @return the log the current run is in.
+     */
+    public TopicFrameLog runLog()
+    {
+        return runLog;
+    }
+
+    /**
+     * @return offset of the current run in {@link TopicFrameLog#data()}.
+     */
+    public int runOffset()
+    {
+        return runOffset;
+    }
+
+    /**
+     * @return true if the writer had not reached the run's bytes when this was called; call after reading them.
+     */
+    public boolean isRunIntact()
+    {
+        return runLog.isIntact(runPosition, frames[runCursor]);
+    }
+
+    /**
+     * Account for bytes of the current run that were consumed (written to the socket).
+     *
+     * @param length          bytes consumed from the start of the run.
+     * @param nowNs           current {@link System#nanoTime()}.
+     * @param latencyRecorder where ingest-to-write latency of each completed frame goes; may be null.
+     * @return frames completed.
+     */
+    public int onRunConsumed(final int length, final long nowNs, final SingleWriterRecorder latencyRecorder)
+    {
+        final TopicFrameLog log = runLog;
+        final int cursor = runCursor;
+        long frame = frames[cursor];
+        int frameOffset = frameOffsets[cursor];
+        int remaining = length;
+        int completed = 0;
+        while (remaining > 0)
+        {
+            final int left = log.frameLength(frame) - frameOffset;
+            if (remaining >= left)
+            {
+                remaining -= left;
+                lastDeliveredEventId = log.eventId(frame);
+                if (null != latencyRecorder)
+                {
+                    final long latencyNs = nowNs - log.ingestTimeNs(frame);
+                    latencyRecorder.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_LATENCY_NS));
+                }
+                frame++;
+                frameOffset = 0;
+                completed++;
+            }
+            else
+            {
+                frameOffset += remaining;
+                remaining = 0;
+            }
+        }
+        frames[cursor] = frame;
+        frameOffsets[cursor] = frameOffset;
+        activeCursor = frameOffset > 0 ? cursor : -1;
+        runPosition += length;
+        return completed;
+    }
+
+    /**
+     * Skip-policy recovery: move every cursor to the end of its log. Only at a frame boundary.
+     *
+     * @return false when mid-frame (the frame cannot be finished: its bytes are gone), so the caller must disconnect.
+     */
+    public boolean skipToNewest()
+    {
+        if (activeCursor >= 0)
+        {
+            return false;
+        }
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                frames[i] = log.publishedFrameCount();
+                frameOffsets[i] = 0;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the highest-trackable latency value recorded, in nanoseconds.
+     */
+    public static long highestTrackableLatencyNs()
+    {
+        return HIGHEST_TRACKABLE_LATENCY_NS;
+    }
+
+    private long nextEventId(final int cursor, final long watermark)
+    {
+        final TopicFrameLog log = topics[cursor].log();
+        if (null == log)
+        {
+            return Long.MAX_VALUE;
+        }
+        final long frame = frames[cursor];
+        if (frame >= log.publishedFrameCount())
+        {
+            return Long.MAX_VALUE;
+        }
+        final long eventId = log.eventId(frame);
+        if (!log.isIntact(log.position(frame), frame))
+        {
+            return LAPPED;
+        }
+        return eventId <= watermark ? eventId : Long.MAX_VALUE;
+    }
+
+    private void position(final long lastEventId)
+    {
+        final long historyFloor = sequencer.historyFloorEventId();
+        final long watermark = sequencer.publishedEventId();
+        if (lastEventId >= 0 && (lastEventId < historyFloor || lastEventId > watermark))
+        {
+            isResetRequired = true;
+        }
+
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null == log)
+            {
+                frames[i] = 0;
+                continue;
+            }
+
+            while (true)
+            {
+                final long published = log.publishedFrameCount();
+                if (lastEventId < 0 || lastEventId > watermark || 0 == published)
+                {
+                    frames[i] = published;
+                    break;
+                }
+                final long oldest = log.oldestReplayableFrame(published);
+                final long first = log.firstFrameAfter(oldest, published, lastEventId);
+                final boolean evictedNewer = oldest > 0 && log.eventId(oldest - 1) > lastEventId;
+                if (log.isIntact(published > oldest ? log.position(oldest) : log.publishedPosition(), oldest - 1))
+                {
+                    frames[i] = first;
+                    isResetRequired |= evictedNewer;
+                    break;
+                }
+            }
+        }
+        if (isResetRequired)
+        {
+            resetFromEventId = lastEventId;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.ssefanout.engine;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Topics by name. Lookups by UTF-8 bytes allocate nothing and take no lock (an open-addressed table published by
+ * copy-on-write); creating a topic is the control path and is serialised.
+ */
+public final class TopicRegistry
+{
+    /** Longest topic name, in UTF-8 bytes. */
+    public static final int MAX_TOPIC_NAME_LENGTH = 256;
+
+    private final int maxTopicCount;
+    private volatile Topic[] table = new Topic[64];
+    private volatile Topic[] topics = new Topic[0];
+
+    /**
+     * @param maxTopicCount most topics that may exist; creating one more fails.
+     */
+    public TopicRegistry(final int maxTopicCount)
+    {
+        this.maxTopicCount = maxTopicCount;
+    }
+
+    /**
+     * Is this a valid topic name: 1 to {@link #MAX_TOPIC_NAME_LENGTH} bytes, none of them a control character,
+     * space, or one of {@code / ? # %}.
+     *
+     * @param buffer holding the name.
+     * @param offset of the name.
+     * @param length of the name.
+     * @return true if valid.
+     */
+    public static boolean isValidName(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 1 || length > MAX_TOPIC_NAME_LENGTH)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(offset + i);
+            if ((b >= 0 && b <= ' ') || 0x7F == b || '/' == b || '?' == b || '#' == b || '%' == b)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Find a topic without creating it. Any thread, allocation-free.
+     *
+     * @param buffer holding the name.
+     * @param offset of the name.
+     * @param length of the name.
+     * @return the topic or null.
+     */
+    public Topic find(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Topic[] table = this.table;
+        final int mask = table.length - 1;
+        int slot = hash(buffer, offset, length) & mask;
+        while (true)
+        {
+            final Topic topic = table[slot];
+            if (null == topic)
+            {
+                return null;
+            }
+            final DirectBuffer name = topic.nameBytes();
+            if (name.capacity() == length && bytesEqual(name, buffer, offset, length))
+            {
+                return topic;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /**
+     * Find or create a topic. Any thread; allocation-free when it exists.
+     *
+     * @param buffer holding a valid name (see {@link #isValidName}).
+     * @param offset of the name.
+     * @param length of the name.
+     * @return the topic, or null when creating it would exceed the topic limit.
+     */
+    public Topic findOrCreate(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Topic topic = find(buffer, offset, length);
+        return null != topic ? topic : create(buffer.getStringWithoutLengthUtf8(offset, length));
+    }
+
+    /**
+     * Find or create a topic by name. Control path.
+     *
+     * @param name the topic's name.
+     * @return the topic, or null when creating it would exceed the topic limit.
+     */
+    public Topic findOrCreate(final String name)
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(bytes);
+        return findOrCreate(buffer, 0, bytes.length);
+    }
+
+    /**
+     * @return every topic, in creation order; the array must not be modified.
+     */
+    public Topic[] topics()
+    {
+        return topics;
+    }
+
+    /**
+     * @return number of topics.
+     */
+    public int count()
+    {
+        return topics.length;
+    }
+
+    private synchronized Topic create(final String name)
+    {
+        final byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        final org.agrona.concurrent.UnsafeBuffer nameBuffer = new org.agrona.concurrent.UnsafeBuffer(bytes);
+        final Topic existing = find(nameBuffer, 0, bytes.length);
+        if (null != existing)
+        {
+            return existing;
+        }
+        if (topics.length >= maxTopicCount)
+        {
+            return null;
+        }
+
+        final Topic topic = new Topic(topics.length, name);
+        Topic[] newTable = table;
+        if ((topics.length + 1) * 2 > newTable.length)
+        {
+            newTable = new Topic[newTable.length * 2];
+            for (final Topic t : topics)
+            {
+                insert(newTable, t);
+            }
+        }
+        else
+        {
+            newTable = Arrays.copyOf(newTable, newTable.length);
+        }
+        insert(newTable, topic);
+        final Topic[] newTopics = Arrays.copyOf(topics, topics.length + 1);
+        newTopics[topic.id()] = topic;
+        topics = newTopics;
+        table = newTable;
+        return topic;
+    }
+
+    private static boolean bytesEqual(
+        final DirectBuffer name, final DirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (name.getByte(i) != buffer.getByte(offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void insert(final Topic[] table, final Topic topic)
+    {
+        final int mask = table.length - 1;
+        final DirectBuffer name = topic.nameBytes();
+        int slot = hash(name, 0, name.capacity()) & mask;
+        while (null != table[slot])
+        {
+            slot = (slot + 1) & mask;
+        }
+        table[slot] = topic;
+    }
+
+    private static int hash(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int h = 0x811C9DC5;
+        for (int i = 0; i < length; i++)
+        {
+            h = (h ^ buffer.getByte(offset + i)) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
+    }
+}

@@ -1,0 +1,141 @@
+package io.ssefanout.tools;
+
+import io.ssefanout.transport.FanoutServer;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * The {@code fanout} command: {@code server}, {@code demo} and {@code publish}. Flags of the form
+ * {@code --name=value} or {@code --name value} set the system property {@code fanout.name}; every setting is
+ * documented in the README.
+ */
+public final class Fanout
+{
+    private Fanout()
+    {
+    }
+
+    /**
+     * @param args sub-command and flags.
+     * @throws Exception on a start-up failure.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        if (0 == args.length || "--help".equals(args[0]) || "help".equals(args[0]))
+        {
+            usage();
+            return;
+        }
+        final String command = args[0];
+        final String[] rest = applyFlags(Arrays.copyOfRange(args, 1, args.length));
+        switch (command)
+        {
+            case "server":
+                runServer(false);
+                break;
+            case "demo":
+                runServer(true);
+                break;
+            case "publish":
+                PublishCommand.run(rest);
+                break;
+            default:
+                System.err.println("unknown command: " + command);
+                usage();
+                System.exit(2);
+        }
+    }
+
+    private static void runServer(final boolean withDemoFeed) throws IOException
+    {
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        final FanoutServer.Context ctx = new FanoutServer.Context();
+        if (withDemoFeed)
+        {
+            ctx.indexPage(resource("/demo/index.html"));
+        }
+        try (FanoutServer server = FanoutServer.launch(ctx))
+        {
+            System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
+                " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ")");
+            try (DemoFeed feed = withDemoFeed ? DemoFeed.start(server.engine(), DemoFeed.Settings.fromProperties()) : null)
+            {
+                if (null != feed)
+                {
+                    System.out.println("demo feed: " + feed.describe() + "; open http://localhost:" + server.port() + "/");
+                }
+                barrier.await();
+                System.out.println("shutting down: draining subscribers");
+            }
+        }
+        System.out.println("stopped");
+    }
+
+    private static byte[] resource(final String name) throws IOException
+    {
+        try (InputStream in = Fanout.class.getResourceAsStream(name))
+        {
+            if (null == in)
+            {
+                throw new IOException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Turn {@code --x.y=v} / {@code --x.y v} flags into {@code fanout.x.y} system properties.
+     *
+     * @return the remaining positional arguments.
+     */
+    static String[] applyFlags(final String[] args)
+    {
+        final java.util.List<String> positional = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (arg.startsWith("--") && arg.length() > 2)
+            {
+                final String body = arg.substring(2);
+                final int eq = body.indexOf('=');
+                final String name;
+                final String value;
+                if (eq >= 0)
+                {
+                    name = body.substring(0, eq);
+                    value = body.substring(eq + 1);
+                }
+                else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
+                {
+                    name = body;
+                    value = args[++i];
+                }
+                else
+                {
+                    name = body;
+                    value = "true";
+                }
+                System.setProperty(name.startsWith("fanout.") ? name : "fanout." + name, value);
+            }
+            else
+            {
+                positional.add(arg);
+            }
+        }
+        return positional.toArray(new String[0]);
+    }
+
+    private static void usage()
+    {
+        System.out.println(String.join("\n",
+            "usage: fanout <command> [--setting value ...]",
+            "  server                 run the server (fanout.port, default 8080)",
+            "  demo                   run the server with a synthetic market-data feed on topic 'ticks' and a page at /",
+            "                         (--demo.symbols 50 --demo.rate 20 events/s)",
+            "  publish TOPIC [DATA]   publish DATA (or each line of stdin) to TOPIC; --url http://127.0.0.1:8080 --event NAME",
+            "Every --name value sets the system property fanout.name; see README.md for the full list."));
+    }
+}

@@ -1,0 +1,84 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.FanoutCounters;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Accepts connections and deals them round-robin to the I/O agents. It blocks in accept, so it costs nothing while
+ * idle; closing the server channel ends it.
+ */
+final class AcceptorAgent implements Agent
+{
+    private final ServerSocketChannel serverChannel;
+    private final IoAgent[] ioAgents;
+    private final ErrorHandler errorHandler;
+    private final AtomicCounter connectionsAccepted;
+    private int nextAgent;
+
+    AcceptorAgent(
+        final ServerSocketChannel serverChannel,
+        final IoAgent[] ioAgents,
+        final FanoutCounters counters,
+        final ErrorHandler errorHandler)
+    {
+        this.serverChannel = serverChannel;
+        this.ioAgents = ioAgents;
+        this.errorHandler = errorHandler;
+        this.connectionsAccepted = counters.get(CounterDescriptor.CONNECTIONS_ACCEPTED);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "fanout-acceptor";
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (!serverChannel.isOpen())
+        {
+            return 0;
+        }
+        try
+        {
+            final SocketChannel channel = serverChannel.accept();
+            if (null == channel)
+            {
+                return 0;
+            }
+            connectionsAccepted.increment();
+            final IoAgent agent = ioAgents[nextAgent];
+            nextAgent = (nextAgent + 1) % ioAgents.length;
+            if (!agent.offer(channel))
+            {
+                CloseHelper.quietClose(channel);
+            }
+            return 1;
+        }
+        catch (final java.nio.channels.ClosedChannelException ex)
+        {
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            // out of file descriptors or similar: report and keep accepting
+            errorHandler.onError(ex);
+            return 0;
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        CloseHelper.quietClose(serverChannel);
+    }
+}

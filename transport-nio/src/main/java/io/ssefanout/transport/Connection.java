@@ -1,0 +1,75 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.engine.Subscription;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection, owned by one {@link IoAgent}: either an HTTP request/response connection (publishers,
+ * health, metrics) or, after a successful subscribe, an event stream. Idle subscribers hold no buffers: reads go
+ * through the agent's scratch buffer, frames are written from the shared logs.
+ */
+final class Connection
+{
+    static final int READING_REQUESTS = 0;
+    static final int STREAMING = 1;
+    static final int CLOSING = 2;
+
+    final SocketChannel channel;
+    final long connectionId;
+    SelectionKey key;
+    int state = READING_REQUESTS;
+    int agentIndex = -1;
+
+    /** Bytes of an incomplete request kept between reads; allocated on first need. */
+    ByteBuffer inByteBuffer;
+    UnsafeBuffer inBuffer;
+    int inLength;
+    long requestStartNs;
+    long lastActivityNs;
+
+    /** Bytes that must go out before anything else (response remainder, stream preamble, control frames). */
+    ByteBuffer pendingOut;
+    boolean isWriteBlocked;
+    boolean isInBacklog;
+
+    Subscription subscription;
+    int[] topicSlots;
+    long lastWriteNs;
+
+    Connection(final SocketChannel channel, final long connectionId, final long nowNs)
+    {
+        this.channel = channel;
+        this.connectionId = connectionId;
+        this.lastActivityNs = nowNs;
+        this.lastWriteNs = nowNs;
+    }
+
+    boolean hasPendingOut()
+    {
+        return null != pendingOut && pendingOut.hasRemaining();
+    }
+
+    /**
+     * Queue bytes behind whatever is pending. Control path.
+     */
+    void appendPendingOut(final ByteBuffer src)
+    {
+        if (!src.hasRemaining())
+        {
+            return;
+        }
+        if (null == pendingOut || !pendingOut.hasRemaining())
+        {
+            pendingOut = ByteBuffer.allocate(src.remaining());
+            pendingOut.put(src).flip();
+            return;
+        }
+        final ByteBuffer merged = ByteBuffer.allocate(pendingOut.remaining() + src.remaining());
+        merged.put(pendingOut).put(src).flip();
+        pendingOut = merged;
+    }
+}

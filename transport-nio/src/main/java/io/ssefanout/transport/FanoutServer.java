@@ -1,0 +1,667 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.engine.FanoutEngine;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The SSE fan-out server: an engine, K I/O agents and an acceptor, each agent on its own thread.
+ * {@link #launch(Context)} starts it; {@link #close()} shuts it down gracefully: stop accepting, stop ingest and
+ * drain the ring, let subscribers receive what is already encoded (bounded by the shutdown timeout), say goodbye
+ * with a jittered {@code retry:} and close everything.
+ */
+public final class FanoutServer implements AutoCloseable
+{
+    private static final long SELECT_TIMEOUT_MS = 50;
+
+    private final Context ctx;
+    private final FanoutEngine engine;
+    private final ServerSocketChannel serverChannel;
+    private final IoAgent[] ioAgents;
+    private final AgentRunner[] ioRunners;
+    private final AgentRunner acceptorRunner;
+    private final Runnable[] wakeListeners;
+    private boolean isClosed;
+
+    private FanoutServer(final Context ctx)
+    {
+        this.ctx = ctx;
+        FanoutEngine engine = null;
+        ServerSocketChannel serverChannel = null;
+        final IoAgent[] ioAgents = new IoAgent[ctx.ioThreads()];
+        final AgentRunner[] ioRunners = new AgentRunner[ctx.ioThreads()];
+        final Runnable[] wakeListeners = new Runnable[ctx.ioThreads()];
+        try
+        {
+            engine = FanoutEngine.launch(ctx.engineContext());
+            final LatencyStats latencyStats = new LatencyStats(
+                io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
+            final MetricsRenderer metricsRenderer = new MetricsRenderer(engine.counters(), latencyStats);
+
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
+
+            for (int i = 0; i < ioAgents.length; i++)
+            {
+                ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, metricsRenderer);
+                final IoAgent agent = ioAgents[i];
+                wakeListeners[i] = agent::wake;
+                engine.sequencer().addWakeListener(wakeListeners[i]);
+            }
+            for (int i = 0; i < ioAgents.length; i++)
+            {
+                ioRunners[i] = new AgentRunner(
+                    idleStrategy(ctx.ioIdleStrategy(), ioAgents[i]), ctx.errorHandler(), errorCounter(engine), ioAgents[i]);
+                AgentRunner.startOnThread(ioRunners[i]);
+            }
+            this.acceptorRunner = new AgentRunner(
+                new SleepingMillisIdleStrategy(1),
+                ctx.errorHandler(),
+                errorCounter(engine),
+                new AcceptorAgent(serverChannel, ioAgents, engine.counters(), ctx.errorHandler()));
+            AgentRunner.startOnThread(acceptorRunner);
+        }
+        catch (final IOException ex)
+        {
+            for (final AgentRunner runner : ioRunners)
+            {
+                CloseHelper.quietClose(runner);
+            }
+            CloseHelper.quietClose(serverChannel);
+            CloseHelper.quietClose(engine);
+            throw new UncheckedIOException("cannot start server on " + ctx.bindAddress() + ":" + ctx.port(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final AgentRunner runner : ioRunners)
+            {
+                CloseHelper.quietClose(runner);
+            }
+            CloseHelper.quietClose(serverChannel);
+            CloseHelper.quietClose(engine);
+            throw ex;
+        }
+        this.engine = engine;
+        this.serverChannel = serverChannel;
+        this.ioAgents = ioAgents;
+        this.ioRunners = ioRunners;
+        this.wakeListeners = wakeListeners;
+    }
+
+    /**
+     * Start a server. Concludes the context if needed.
+     *
+     * @param ctx configuration.
+     * @return the running server.
+     */
+    public static FanoutServer launch(final Context ctx)
+    {
+        if (!ctx.isConcluded())
+        {
+            ctx.conclude();
+        }
+        if (ctx.printConfigurationOnStart())
+        {
+            System.out.println(ctx);
+        }
+        return new FanoutServer(ctx);
+    }
+
+    /**
+     * @return the engine, for in-process publishing and subscribing.
+     */
+    public FanoutEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * @return the port bound, useful with port 0.
+     */
+    public int port()
+    {
+        try
+        {
+            return ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * @return the concluded context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Graceful shutdown; safe to call twice.
+     */
+    @Override
+    public void close()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+        final long deadlineNs = System.nanoTime() + ctx.shutdownTimeoutNs();
+
+        CloseHelper.quietClose(serverChannel);
+        CloseHelper.close(ctx.errorHandler(), acceptorRunner);
+        for (final IoAgent agent : ioAgents)
+        {
+            agent.startDraining();
+        }
+        engine.stopIngest(Math.max(0, deadlineNs - System.nanoTime()));
+        for (final IoAgent agent : ioAgents)
+        {
+            while (!agent.isDrained() && System.nanoTime() < deadlineNs)
+            {
+                agent.wake();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+        for (int i = 0; i < ioAgents.length; i++)
+        {
+            engine.sequencer().removeWakeListener(wakeListeners[i]);
+            ioAgents[i].selector().wakeup();
+            CloseHelper.close(ctx.errorHandler(), ioRunners[i]);
+        }
+        CloseHelper.close(ctx.errorHandler(), engine);
+    }
+
+    private static AtomicCounter errorCounter(final FanoutEngine engine)
+    {
+        return engine.counters().get(io.ssefanout.engine.CounterDescriptor.ERRORS);
+    }
+
+    private static IdleStrategy idleStrategy(final String name, final IoAgent agent)
+    {
+        switch (name)
+        {
+            case "select": return new SelectorIdleStrategy(agent, agent.selector(), SELECT_TIMEOUT_MS);
+            case "noop": return new NoOpIdleStrategy();
+            case "spin": return new BusySpinIdleStrategy();
+            case "yield": return new YieldingIdleStrategy();
+            case "backoff": return new BackoffIdleStrategy();
+            case "sleep-ns": return new SleepingIdleStrategy();
+            default: throw new IllegalArgumentException(
+                "unknown " + TransportConfiguration.IO_IDLE_STRATEGY_PROP_NAME + ": " + name);
+        }
+    }
+
+    /**
+     * Server configuration, initialised from {@link TransportConfiguration}; holds the engine's context too.
+     */
+    public static final class Context
+    {
+        private final AtomicLong connectionIds = new AtomicLong();
+        private boolean isConcluded;
+        private FanoutEngine.Context engineContext = new FanoutEngine.Context();
+        private int port = TransportConfiguration.port();
+        private String bindAddress = TransportConfiguration.bindAddress();
+        private int ioThreads = TransportConfiguration.ioThreads();
+        private String ioIdleStrategy = TransportConfiguration.ioIdleStrategy();
+        private long heartbeatIntervalNs = TransportConfiguration.heartbeatIntervalNs();
+        private long retryHintMs = TransportConfiguration.retryHintMs();
+        private String slowConsumerPolicy = TransportConfiguration.slowConsumerPolicy();
+        private int writeMaxLength = TransportConfiguration.writeMaxLength();
+        private int requestLineMaxLength = TransportConfiguration.requestLineMaxLength();
+        private int headerMaxLength = TransportConfiguration.headerMaxLength();
+        private int headerMaxCount = TransportConfiguration.headerMaxCount();
+        private String corsAllowedOrigins = TransportConfiguration.corsAllowedOrigins();
+        private long requestTimeoutNs = TransportConfiguration.requestTimeoutNs();
+        private long keepAliveTimeoutNs = TransportConfiguration.keepAliveTimeoutNs();
+        private int topicsPerSubscriptionMax = TransportConfiguration.topicsPerSubscriptionMax();
+        private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
+        private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
+        private byte[] indexPage;
+        private ErrorHandler errorHandler;
+
+        /**
+         * Validate, conclude the engine context and fill in defaults. Once only.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                throw new IllegalStateException("Context already concluded");
+            }
+            isConcluded = true;
+            if (ioThreads < 1)
+            {
+                throw new IllegalArgumentException(TransportConfiguration.IO_THREADS_PROP_NAME + " must be >= 1");
+            }
+            if (heartbeatIntervalNs <= 0)
+            {
+                throw new IllegalArgumentException(TransportConfiguration.HEARTBEAT_INTERVAL_PROP_NAME + " must be > 0");
+            }
+            SlowConsumerPolicy.of(slowConsumerPolicy);
+            engineContext.shutdownTimeoutNs(shutdownTimeoutNs);
+            if (null != errorHandler && null == engineContext.errorHandler())
+            {
+                engineContext.errorHandler(errorHandler);
+            }
+            if (!engineContext.isConcluded())
+            {
+                engineContext.conclude();
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = engineContext.errorHandler();
+            }
+            return this;
+        }
+
+        /**
+         * @return true once concluded.
+         */
+        public boolean isConcluded()
+        {
+            return isConcluded;
+        }
+
+        long nextConnectionId()
+        {
+            return connectionIds.incrementAndGet();
+        }
+
+        /**
+         * @return the engine's context.
+         */
+        public FanoutEngine.Context engineContext()
+        {
+            return engineContext;
+        }
+
+        /**
+         * @param engineContext the engine's context.
+         * @return this.
+         */
+        public Context engineContext(final FanoutEngine.Context engineContext)
+        {
+            this.engineContext = engineContext;
+            return this;
+        }
+
+        /**
+         * @return TCP port.
+         */
+        public int port()
+        {
+            return port;
+        }
+
+        /**
+         * @param port TCP port, 0 for any free one.
+         * @return this.
+         */
+        public Context port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @return bind address.
+         */
+        public String bindAddress()
+        {
+            return bindAddress;
+        }
+
+        /**
+         * @param bindAddress bind address.
+         * @return this.
+         */
+        public Context bindAddress(final String bindAddress)
+        {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * @return I/O agents.
+         */
+        public int ioThreads()
+        {
+            return ioThreads;
+        }
+
+        /**
+         * @param ioThreads I/O agents.
+         * @return this.
+         */
+        public Context ioThreads(final int ioThreads)
+        {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /**
+         * @return idle strategy alias of the I/O agents.
+         */
+        public String ioIdleStrategy()
+        {
+            return ioIdleStrategy;
+        }
+
+        /**
+         * @param ioIdleStrategy select, spin, yield, backoff, noop or sleep-ns.
+         * @return this.
+         */
+        public Context ioIdleStrategy(final String ioIdleStrategy)
+        {
+            this.ioIdleStrategy = ioIdleStrategy;
+            return this;
+        }
+
+        /**
+         * @return heartbeat interval.
+         */
+        public long heartbeatIntervalNs()
+        {
+            return heartbeatIntervalNs;
+        }
+
+        /**
+         * @param heartbeatIntervalNs heartbeat interval.
+         * @return this.
+         */
+        public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
+        {
+            this.heartbeatIntervalNs = heartbeatIntervalNs;
+            return this;
+        }
+
+        /**
+         * @return retry hint in ms.
+         */
+        public long retryHintMs()
+        {
+            return retryHintMs;
+        }
+
+        /**
+         * @param retryHintMs retry hint in ms.
+         * @return this.
+         */
+        public Context retryHintMs(final long retryHintMs)
+        {
+            this.retryHintMs = retryHintMs;
+            return this;
+        }
+
+        /**
+         * @return slow-consumer policy name.
+         */
+        public String slowConsumerPolicy()
+        {
+            return slowConsumerPolicy;
+        }
+
+        /**
+         * @param slowConsumerPolicy disconnect or skip.
+         * @return this.
+         */
+        public Context slowConsumerPolicy(final String slowConsumerPolicy)
+        {
+            this.slowConsumerPolicy = slowConsumerPolicy;
+            return this;
+        }
+
+        /**
+         * @return most bytes per socket write.
+         */
+        public int writeMaxLength()
+        {
+            return writeMaxLength;
+        }
+
+        /**
+         * @param writeMaxLength most bytes per socket write.
+         * @return this.
+         */
+        public Context writeMaxLength(final int writeMaxLength)
+        {
+            this.writeMaxLength = writeMaxLength;
+            return this;
+        }
+
+        /**
+         * @return request line limit.
+         */
+        public int requestLineMaxLength()
+        {
+            return requestLineMaxLength;
+        }
+
+        /**
+         * @param requestLineMaxLength request line limit.
+         * @return this.
+         */
+        public Context requestLineMaxLength(final int requestLineMaxLength)
+        {
+            this.requestLineMaxLength = requestLineMaxLength;
+            return this;
+        }
+
+        /**
+         * @return request head limit.
+         */
+        public int headerMaxLength()
+        {
+            return headerMaxLength;
+        }
+
+        /**
+         * @param headerMaxLength request head limit.
+         * @return this.
+         */
+        public Context headerMaxLength(final int headerMaxLength)
+        {
+            this.headerMaxLength = headerMaxLength;
+            return this;
+        }
+
+        /**
+         * @return header count limit.
+         */
+        public int headerMaxCount()
+        {
+            return headerMaxCount;
+        }
+
+        /**
+         * @param headerMaxCount header count limit.
+         * @return this.
+         */
+        public Context headerMaxCount(final int headerMaxCount)
+        {
+            this.headerMaxCount = headerMaxCount;
+            return this;
+        }
+
+        /**
+         * @return allowed CORS origins.
+         */
+        public String corsAllowedOrigins()
+        {
+            return corsAllowedOrigins;
+        }
+
+        /**
+         * @param corsAllowedOrigins {@code *} or a comma-separated list.
+         * @return this.
+         */
+        public Context corsAllowedOrigins(final String corsAllowedOrigins)
+        {
+            this.corsAllowedOrigins = corsAllowedOrigins;
+            return this;
+        }
+
+        /**
+         * @return request timeout.
+         */
+        public long requestTimeoutNs()
+        {
+            return requestTimeoutNs;
+        }
+
+        /**
+         * @param requestTimeoutNs request timeout.
+         * @return this.
+         */
+        public Context requestTimeoutNs(final long requestTimeoutNs)
+        {
+            this.requestTimeoutNs = requestTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return keep-alive idle timeout.
+         */
+        public long keepAliveTimeoutNs()
+        {
+            return keepAliveTimeoutNs;
+        }
+
+        /**
+         * @param keepAliveTimeoutNs keep-alive idle timeout.
+         * @return this.
+         */
+        public Context keepAliveTimeoutNs(final long keepAliveTimeoutNs)
+        {
+            this.keepAliveTimeoutNs = keepAliveTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return topics per subscription limit.
+         */
+        public int topicsPerSubscriptionMax()
+        {
+            return topicsPerSubscriptionMax;
+        }
+
+        /**
+         * @param topicsPerSubscriptionMax topics per subscription limit.
+         * @return this.
+         */
+        public Context topicsPerSubscriptionMax(final int topicsPerSubscriptionMax)
+        {
+            this.topicsPerSubscriptionMax = topicsPerSubscriptionMax;
+            return this;
+        }
+
+        /**
+         * @return shutdown drain timeout.
+         */
+        public long shutdownTimeoutNs()
+        {
+            return shutdownTimeoutNs;
+        }
+
+        /**
+         * @param shutdownTimeoutNs shutdown drain timeout.
+         * @return this.
+         */
+        public Context shutdownTimeoutNs(final long shutdownTimeoutNs)
+        {
+            this.shutdownTimeoutNs = shutdownTimeoutNs;
+            return this;
+        }
+
+        /**
+         * @return whether the configuration is printed at start.
+         */
+        public boolean printConfigurationOnStart()
+        {
+            return printConfigurationOnStart;
+        }
+
+        /**
+         * @return the page served at {@code /}, or null for 404.
+         */
+        public byte[] indexPage()
+        {
+            return indexPage;
+        }
+
+        /**
+         * @param indexPage HTML served at {@code /}.
+         * @return this.
+         */
+        public Context indexPage(final byte[] indexPage)
+        {
+            this.indexPage = indexPage;
+            return this;
+        }
+
+        /**
+         * @return the error handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param errorHandler where unexpected errors go.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "FanoutServer.Context{" +
+                "port=" + port +
+                ", bindAddress=" + bindAddress +
+                ", ioThreads=" + ioThreads +
+                ", ioIdleStrategy=" + ioIdleStrategy +
+                ", heartbeatIntervalNs=" + heartbeatIntervalNs +
+                ", retryHintMs=" + retryHintMs +
+                ", slowConsumerPolicy=" + slowConsumerPolicy +
+                ", writeMaxLength=" + writeMaxLength +
+                ", requestLineMaxLength=" + requestLineMaxLength +
+                ", headerMaxLength=" + headerMaxLength +
+                ", headerMaxCount=" + headerMaxCount +
+                ", corsAllowedOrigins=" + corsAllowedOrigins +
+                ", requestTimeoutNs=" + requestTimeoutNs +
+                ", keepAliveTimeoutNs=" + keepAliveTimeoutNs +
+                ", topicsPerSubscriptionMax=" + topicsPerSubscriptionMax +
+                ", shutdownTimeoutNs=" + shutdownTimeoutNs +
+                ", engine=" + engineContext +
+                '}';
+        }
+    }
+}

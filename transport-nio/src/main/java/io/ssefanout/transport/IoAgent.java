@@ -1,0 +1,1484 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.codec.HttpMethod;
+import io.ssefanout.codec.HttpRequestParser;
+import io.ssefanout.codec.HttpStatus;
+import io.ssefanout.codec.PercentDecoder;
+import io.ssefanout.codec.SseFrameEncoder;
+import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.FanoutCounters;
+import io.ssefanout.engine.FanoutEngine;
+import io.ssefanout.engine.Subscription;
+import io.ssefanout.engine.Topic;
+import io.ssefanout.engine.TopicFrameLog;
+import io.ssefanout.engine.TopicRegistry;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * An I/O agent: one selector and the connections it owns. Duty cycle: take new connections from the acceptor,
+ * handle ready sockets (requests in, short writes out), then for every topic whose log moved write each of its
+ * subscribers the run of frames it is owed, straight from the shared log memory, and periodically send heartbeats
+ * and enforce request timeouts.
+ * <p>
+ * All state is confined to the agent thread; other threads only offer channels and call {@link #wake()}.
+ */
+final class IoAgent implements Agent
+{
+    private static final int MAX_WRITES_PER_CONNECTION_PER_CYCLE = 8;
+    private static final int COMMAND_DRAIN_LIMIT = 64;
+    private static final long SWEEP_INTERVAL_NS = 50_000_000L;
+    private static final int READ_BUFFER_LENGTH = 64 * 1024;
+    private static final VarHandle IS_SLEEPING;
+
+    static
+    {
+        try
+        {
+            IS_SLEEPING = MethodHandles.lookup().findVarHandle(IoAgent.class, "isSleeping", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final int agentId;
+    private final String roleName;
+    private final FanoutServer.Context ctx;
+    private final FanoutEngine engine;
+    private final TopicRegistry topicRegistry;
+    private final Selector selector;
+    private final ErrorHandler errorHandler;
+    private final ManyToOneConcurrentArrayQueue<SocketChannel> newChannels = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final Consumer<SocketChannel> newChannelHandler = this::onNewChannel;
+    private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
+    private final HttpRequestParser parser;
+    private final ResponseWriter response;
+    private final SingleWriterRecorder latencyRecorder;
+    private final MetricsRenderer metricsRenderer;
+    private final boolean isChunked;
+    private final SlowConsumerPolicy slowConsumerPolicy;
+    private final int writeMaxLength;
+
+    private final ByteBuffer readByteBuffer;
+    private final UnsafeBuffer readBuffer;
+    private final UnsafeBuffer scratch;
+    private final UnsafeBuffer eventTypeScratch;
+    private final ByteBuffer heartbeat;
+
+    private final AtomicCounter connectionsOpen;
+    private final AtomicCounter subscribersOpen;
+    private final AtomicCounter deliveries;
+    private final AtomicCounter bytesWritten;
+    private final AtomicCounter socketWrites;
+    private final AtomicCounter shortWrites;
+    private final AtomicCounter lappedDisconnects;
+    private final AtomicCounter lappedSkips;
+    private final AtomicCounter heartbeatsSent;
+    private final AtomicCounter resetsSent;
+    private final AtomicCounter publishRequests;
+    private final FanoutCounters counters;
+
+    private Connection[] connections = new Connection[64];
+    private int connectionCount;
+    private TopicSubscribers[] topicsById = new TopicSubscribers[16];
+    private TopicSubscribers[] activeTopics = new TopicSubscribers[16];
+    private int activeTopicCount;
+    private Connection[] backlog = new Connection[16];
+    private Connection[] spareBacklog = new Connection[16];
+    private int backlogCount;
+
+    private long nowNs;
+    private long nextSweepNs;
+    private long pendingDeliveries;
+    private long pendingBytes;
+    private long pendingWrites;
+    private long pendingShortWrites;
+    private volatile boolean isDraining;
+    private volatile boolean isDrained;
+    @SuppressWarnings("unused")
+    private volatile boolean isSleeping;
+
+    IoAgent(
+        final int agentId,
+        final FanoutServer.Context ctx,
+        final FanoutEngine engine,
+        final LatencyStats latencyStats,
+        final MetricsRenderer metricsRenderer) throws IOException
+    {
+        this.agentId = agentId;
+        this.roleName = "fanout-io-" + agentId;
+        this.ctx = ctx;
+        this.engine = engine;
+        this.topicRegistry = engine.topics();
+        this.selector = Selector.open();
+        this.errorHandler = ctx.errorHandler();
+        this.parser = new HttpRequestParser(ctx.requestLineMaxLength(), ctx.headerMaxLength(), ctx.headerMaxCount());
+        this.response = new ResponseWriter(64 * 1024, new CorsPolicy(ctx.corsAllowedOrigins()));
+        this.latencyRecorder = latencyStats.newRecorder(Subscription.highestTrackableLatencyNs());
+        this.metricsRenderer = metricsRenderer;
+        this.isChunked = engine.context().chunked();
+        this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
+        this.writeMaxLength = ctx.writeMaxLength();
+
+        this.readByteBuffer = BufferUtil.allocateDirectAligned(READ_BUFFER_LENGTH, 64);
+        this.readBuffer = new UnsafeBuffer(readByteBuffer);
+        this.scratch = new UnsafeBuffer(new byte[Math.max(ctx.requestLineMaxLength(), TopicRegistry.MAX_TOPIC_NAME_LENGTH)]);
+        this.eventTypeScratch = new UnsafeBuffer(new byte[ctx.requestLineMaxLength()]);
+        final UnsafeBuffer heartbeatBuffer = new UnsafeBuffer(new byte[64]);
+        final int heartbeatLength = SseFrameEncoder.encodeComment(heartbeatBuffer, 0, isChunked, "");
+        this.heartbeat = ByteBuffer.allocateDirect(heartbeatLength);
+        heartbeatBuffer.getBytes(0, heartbeat, heartbeatLength);
+        heartbeat.flip();
+
+        this.counters = engine.counters();
+        this.connectionsOpen = counters.get(CounterDescriptor.CONNECTIONS_OPEN);
+        this.subscribersOpen = counters.get(CounterDescriptor.SUBSCRIBERS_OPEN);
+        this.deliveries = counters.get(CounterDescriptor.DELIVERIES);
+        this.bytesWritten = counters.get(CounterDescriptor.BYTES_WRITTEN);
+        this.socketWrites = counters.get(CounterDescriptor.SOCKET_WRITES);
+        this.shortWrites = counters.get(CounterDescriptor.SHORT_WRITES);
+        this.lappedDisconnects = counters.get(CounterDescriptor.LAPPED_DISCONNECTS);
+        this.lappedSkips = counters.get(CounterDescriptor.LAPPED_SKIPS);
+        this.heartbeatsSent = counters.get(CounterDescriptor.HEARTBEATS_SENT);
+        this.resetsSent = counters.get(CounterDescriptor.RESETS_SENT);
+        this.publishRequests = counters.get(CounterDescriptor.PUBLISH_REQUESTS);
+    }
+
+    Selector selector()
+    {
+        return selector;
+    }
+
+    Consumer<SelectionKey> selectedKeyHandler()
+    {
+        return selectedKeyHandler;
+    }
+
+    /**
+     * Hand a newly accepted channel to this agent. Any thread.
+     *
+     * @return false if the hand-off queue is full.
+     */
+    boolean offer(final SocketChannel channel)
+    {
+        if (newChannels.offer(channel))
+        {
+            wake();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Wake the agent if it is blocked in select. Any thread; called by the sequencer at the end of each batch.
+     */
+    void wake()
+    {
+        VarHandle.fullFence();
+        if ((boolean)IS_SLEEPING.getVolatile(this))
+        {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * Announce sleep, then look once more for work that arrived before the announcement was visible.
+     *
+     * @return true if the agent may block.
+     */
+    boolean prepareToSleep()
+    {
+        IS_SLEEPING.setVolatile(this, true);
+        if (backlogCount > 0 || !newChannels.isEmpty() || hasMovedTopic())
+        {
+            IS_SLEEPING.setVolatile(this, false);
+            return false;
+        }
+        return true;
+    }
+
+    void onWoken()
+    {
+        IS_SLEEPING.setVolatile(this, false);
+    }
+
+    void startDraining()
+    {
+        isDraining = true;
+        wake();
+    }
+
+    boolean isDrained()
+    {
+        return isDrained;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork() throws IOException
+    {
+        nowNs = System.nanoTime();
+        int workCount = newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
+        workCount += selector.selectNow(selectedKeyHandler);
+        workCount += writeBacklog();
+        workCount += fanOut();
+        if (nowNs >= nextSweepNs)
+        {
+            nextSweepNs = nowNs + Math.min(SWEEP_INTERVAL_NS, ctx.heartbeatIntervalNs() / 4);
+            workCount += sweep();
+        }
+        flushCounters();
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        Thread.interrupted();
+        final ByteBuffer goodbye = goodbyeFrame();
+        for (int i = connectionCount - 1; i >= 0; i--)
+        {
+            final Connection connection = connections[i];
+            if (Connection.STREAMING == connection.state && !connection.hasPendingOut() &&
+                !connection.subscription.isMidFrame())
+            {
+                try
+                {
+                    connection.channel.write(goodbye.duplicate());
+                }
+                catch (final IOException ignore)
+                {
+                    // the peer is gone; nothing to say goodbye to
+                }
+            }
+            close(connection);
+        }
+        SocketChannel channel;
+        while (null != (channel = newChannels.poll()))
+        {
+            CloseHelper.quietClose(channel);
+        }
+        CloseHelper.close(errorHandler, selector);
+        flushCounters();
+        response.free();
+        BufferUtil.free(readByteBuffer);
+    }
+
+    private ByteBuffer goodbyeFrame()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final long jitteredRetryMs = ctx.retryHintMs() + ThreadLocalRandom.current().nextLong(ctx.retryHintMs() + 1);
+        int length = SseFrameEncoder.encodeRetry(buffer, 0, isChunked, jitteredRetryMs);
+        if (isChunked)
+        {
+            length += buffer.putStringWithoutLengthAscii(length, "0\r\n\r\n");
+        }
+        return ByteBuffer.wrap(buffer.byteArray(), 0, length);
+    }
+
+    private void onNewChannel(final SocketChannel channel)
+    {
+        try
+        {
+            channel.configureBlocking(false);
+            channel.socket().setTcpNoDelay(true);
+            final Connection connection = new Connection(channel, ctx.nextConnectionId(), nowNs);
+            connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+            if (connectionCount == connections.length)
+            {
+                connections = Arrays.copyOf(connections, connectionCount * 2);
+            }
+            connection.agentIndex = connectionCount;
+            connections[connectionCount++] = connection;
+            connectionsOpen.increment();
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+        }
+    }
+
+    private void onSelected(final SelectionKey key)
+    {
+        final Connection connection = (Connection)key.attachment();
+        try
+        {
+            if (!key.isValid())
+            {
+                return;
+            }
+            final int readyOps = key.readyOps();
+            if ((readyOps & SelectionKey.OP_WRITE) != 0)
+            {
+                onWritable(connection);
+            }
+            if ((readyOps & SelectionKey.OP_READ) != 0 && key.isValid())
+            {
+                onReadable(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            close(connection);
+        }
+    }
+
+    private void onWritable(final Connection connection) throws IOException
+    {
+        if (!flushPendingOut(connection))
+        {
+            return;
+        }
+        connection.isWriteBlocked = false;
+        connection.key.interestOps(SelectionKey.OP_READ);
+        if (Connection.STREAMING == connection.state)
+        {
+            writeSubscriber(connection);
+        }
+        else if (Connection.CLOSING == connection.state)
+        {
+            close(connection);
+        }
+    }
+
+    private void onReadable(final Connection connection) throws IOException
+    {
+        if (Connection.READING_REQUESTS != connection.state)
+        {
+            readByteBuffer.clear();
+            if (connection.channel.read(readByteBuffer) < 0)
+            {
+                close(connection);
+            }
+            return;
+        }
+
+        final ByteBuffer target;
+        final UnsafeBuffer view;
+        if (null != connection.inByteBuffer)
+        {
+            target = connection.inByteBuffer;
+            target.limit(target.capacity()).position(connection.inLength);
+            view = connection.inBuffer;
+        }
+        else
+        {
+            target = readByteBuffer;
+            target.clear();
+            view = readBuffer;
+        }
+
+        final int bytesRead = connection.channel.read(target);
+        if (bytesRead < 0)
+        {
+            close(connection);
+            return;
+        }
+        if (0 == bytesRead)
+        {
+            return;
+        }
+        connection.lastActivityNs = nowNs;
+        if (0 == connection.requestStartNs)
+        {
+            connection.requestStartNs = nowNs;
+        }
+
+        final int length = target.position();
+        int offset = 0;
+        while (offset < length && Connection.READING_REQUESTS == connection.state)
+        {
+            final int consumed = onRequestBytes(connection, view, offset, length - offset);
+            if (consumed <= 0)
+            {
+                break;
+            }
+            offset += consumed;
+            connection.requestStartNs = offset < length ? nowNs : 0;
+        }
+
+        final int leftover = length - offset;
+        if (Connection.READING_REQUESTS == connection.state && leftover > 0)
+        {
+            if (null == connection.inByteBuffer)
+            {
+                final int capacity = ctx.headerMaxLength() + engine.context().payloadMaxLength() + 1024;
+                connection.inByteBuffer = ByteBuffer.allocateDirect(capacity);
+                connection.inBuffer = new UnsafeBuffer(connection.inByteBuffer);
+            }
+            if (view != connection.inBuffer || offset > 0)
+            {
+                connection.inBuffer.putBytes(0, view, offset, leftover);
+            }
+            connection.inLength = leftover;
+        }
+        else
+        {
+            connection.inLength = 0;
+            if (Connection.STREAMING == connection.state && null != connection.inByteBuffer)
+            {
+                connection.inByteBuffer = null;
+                connection.inBuffer = null;
+            }
+        }
+    }
+
+    /**
+     * Handle one complete request if the bytes hold one.
+     *
+     * @return bytes consumed, 0 when more are needed, -1 when the connection is done with requests.
+     */
+    private int onRequestBytes(final Connection connection, final UnsafeBuffer buffer, final int offset, final int length)
+        throws IOException
+    {
+        final int headLength = parser.parse(buffer, offset, length);
+        if (HttpRequestParser.NEED_MORE == headLength)
+        {
+            return 0;
+        }
+        if (HttpRequestParser.ERROR == headLength)
+        {
+            reject(connection, parser.errorStatus(), parser.errorReason(), buffer, false);
+            return -1;
+        }
+
+        final boolean keepAlive = parser.isKeepAlive() && !isDraining;
+        final int targetOffset = parser.targetOffset();
+        final int targetLength = parser.targetLength();
+        int pathLength = targetLength;
+        for (int i = 0; i < targetLength; i++)
+        {
+            if ('?' == buffer.getByte(targetOffset + i))
+            {
+                pathLength = i;
+                break;
+            }
+        }
+        final int queryOffset = targetOffset + pathLength + 1;
+        final int queryLength = Math.max(0, targetLength - pathLength - 1);
+        final HttpMethod method = parser.method();
+
+        if (startsWith(buffer, targetOffset, pathLength, "/publish/"))
+        {
+            if (HttpMethod.OPTIONS == method)
+            {
+                return respondPreflight(connection, buffer, keepAlive, headLength);
+            }
+            if (HttpMethod.POST != method)
+            {
+                rejectMethod(connection, "POST, OPTIONS", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            if (parser.isChunked())
+            {
+                reject(connection, HttpStatus.LENGTH_REQUIRED, "chunked request bodies are not supported", buffer, false);
+                return -1;
+            }
+            final long contentLength = parser.contentLength();
+            if (contentLength < 0)
+            {
+                reject(connection, HttpStatus.LENGTH_REQUIRED, "Content-Length required", buffer, false);
+                return -1;
+            }
+            if (contentLength > engine.context().payloadMaxLength())
+            {
+                reject(connection, HttpStatus.PAYLOAD_TOO_LARGE, "payload larger than limit", buffer, false);
+                return -1;
+            }
+            if (length < headLength + contentLength)
+            {
+                return 0;
+            }
+            onPublish(
+                connection, buffer, targetOffset + 9, pathLength - 9, queryOffset, queryLength,
+                offset + headLength, (int)contentLength, keepAlive);
+            return Connection.CLOSING == connection.state ? -1 : headLength + (int)contentLength;
+        }
+
+        if (parser.contentLength() > 0 || parser.isChunked())
+        {
+            reject(connection, HttpStatus.BAD_REQUEST, "unexpected request body", buffer, false);
+            return -1;
+        }
+
+        if (pathEquals(buffer, targetOffset, pathLength, "/sse") || startsWith(buffer, targetOffset, pathLength, "/sse/"))
+        {
+            if (HttpMethod.OPTIONS == method)
+            {
+                return respondPreflight(connection, buffer, keepAlive, headLength);
+            }
+            if (HttpMethod.GET != method)
+            {
+                rejectMethod(connection, "GET, OPTIONS", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength);
+            return Connection.STREAMING == connection.state ? headLength : -1;
+        }
+
+        if (pathEquals(buffer, targetOffset, pathLength, "/health"))
+        {
+            if (HttpMethod.GET != method)
+            {
+                rejectMethod(connection, "GET", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            final int status = isDraining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
+            send(connection, response.simple(
+                status, isDraining ? "draining\n" : "ok\n", keepAlive, buffer, parser.originOffset(), parser.originLength()),
+                keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (pathEquals(buffer, targetOffset, pathLength, "/metrics"))
+        {
+            if (HttpMethod.GET != method)
+            {
+                rejectMethod(connection, "GET", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            final byte[] body = metricsRenderer.render().getBytes(StandardCharsets.UTF_8);
+            respondBytes(connection, "text/plain; version=0.0.4; charset=utf-8", body, buffer, keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
+        {
+            if (HttpMethod.GET != method)
+            {
+                rejectMethod(connection, "GET", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            respondBytes(connection, "text/html; charset=utf-8", ctx.indexPage(), buffer, keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (HttpMethod.OTHER == method)
+        {
+            reject(connection, HttpStatus.METHOD_NOT_ALLOWED, "unknown method", buffer, false);
+            return -1;
+        }
+        reject(connection, HttpStatus.NOT_FOUND, "no such path", buffer, keepAlive);
+        return keepAlive ? headLength : -1;
+    }
+
+    private void onPublish(
+        final Connection connection,
+        final UnsafeBuffer buffer,
+        final int topicOffset,
+        final int topicLength,
+        final int queryOffset,
+        final int queryLength,
+        final int bodyOffset,
+        final int bodyLength,
+        final boolean keepAlive) throws IOException
+    {
+        final int nameLength = PercentDecoder.decode(buffer, topicOffset, topicLength, false, scratch, 0);
+        if (nameLength < 0 || !TopicRegistry.isValidName(scratch, 0, nameLength))
+        {
+            reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, keepAlive);
+            return;
+        }
+
+        int eventTypeLength = 0;
+        final int eventParam = findQueryParameter(buffer, queryOffset, queryLength, "event", 0);
+        if (eventParam >= 0)
+        {
+            eventTypeLength = PercentDecoder.decode(
+                buffer, eventParam, queryValueLength(buffer, eventParam, queryOffset + queryLength), true,
+                eventTypeScratch, 0);
+            if (eventTypeLength < 0 || !SseFrameEncoder.isValidEventType(eventTypeScratch, 0, eventTypeLength))
+            {
+                reject(connection, HttpStatus.BAD_REQUEST, "invalid event type", buffer, keepAlive);
+                return;
+            }
+        }
+
+        if (isDraining)
+        {
+            rejectUnavailable(connection, "shutting down", buffer, false);
+            return;
+        }
+
+        final Topic topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
+        if (null == topic)
+        {
+            rejectUnavailable(connection, "topic limit reached", buffer, keepAlive);
+            return;
+        }
+
+        final long eventId = engine.tryPublish(
+            topic, eventTypeScratch, 0, eventTypeLength, buffer, bodyOffset, bodyLength);
+        if (eventId >= 0)
+        {
+            publishRequests.increment();
+            response.begin(HttpStatus.OK)
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .header("Content-Length", SseFrameEncoder.digitCount(eventId));
+            if (!keepAlive)
+            {
+                response.header("Connection", "close");
+            }
+            response.cors(buffer, parser.originOffset(), parser.originLength()).endHeaders().bodyLong(eventId);
+            send(connection, response, keepAlive);
+        }
+        else if (FanoutEngine.RING_FULL == eventId)
+        {
+            rejectUnavailable(connection, "ingest ring full", buffer, keepAlive);
+        }
+        else if (FanoutEngine.CLOSED == eventId)
+        {
+            rejectUnavailable(connection, "shutting down", buffer, false);
+        }
+        else
+        {
+            reject(connection, HttpStatus.BAD_REQUEST, "invalid event", buffer, keepAlive);
+        }
+    }
+
+    private void onSubscribe(
+        final Connection connection,
+        final UnsafeBuffer buffer,
+        final int pathOffset,
+        final int pathLength,
+        final int queryOffset,
+        final int queryLength) throws IOException
+    {
+        if (isDraining)
+        {
+            rejectUnavailable(connection, "shutting down", buffer, false);
+            return;
+        }
+
+        Topic[] topics = new Topic[0];
+        if (pathLength > 5)
+        {
+            final Topic topic = resolveTopic(buffer, pathOffset + 5, pathLength - 5, false);
+            if (null == topic)
+            {
+                reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
+                return;
+            }
+            topics = new Topic[]{ topic };
+        }
+        else
+        {
+            final int queryEnd = queryOffset + queryLength;
+            int from = 0;
+            int valueOffset;
+            while ((valueOffset = findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
+            {
+                final int valueLength = queryValueLength(buffer, valueOffset, queryEnd);
+                final Topic topic = resolveTopic(buffer, valueOffset, valueLength, true);
+                if (null == topic)
+                {
+                    reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
+                    return;
+                }
+                boolean isDuplicate = false;
+                for (final Topic t : topics)
+                {
+                    isDuplicate |= t == topic;
+                }
+                if (!isDuplicate)
+                {
+                    if (topics.length >= ctx.topicsPerSubscriptionMax())
+                    {
+                        reject(connection, HttpStatus.BAD_REQUEST, "too many topics", buffer, false);
+                        return;
+                    }
+                    topics = Arrays.copyOf(topics, topics.length + 1);
+                    topics[topics.length - 1] = topic;
+                }
+                from = valueOffset + valueLength - queryOffset;
+            }
+            if (0 == topics.length)
+            {
+                reject(connection, HttpStatus.BAD_REQUEST, "no topic: use /sse/{topic} or /sse?topic=a&topic=b", buffer, false);
+                return;
+            }
+        }
+
+        long lastEventId = -1;
+        if (parser.lastEventIdLength() >= 0)
+        {
+            lastEventId = parseEventId(buffer, parser.lastEventIdOffset(), parser.lastEventIdLength());
+        }
+        else
+        {
+            final int idParam = findQueryParameter(buffer, queryOffset, queryLength, "lastEventId", 0);
+            if (idParam >= 0)
+            {
+                lastEventId = parseEventId(buffer, idParam, queryValueLength(buffer, idParam, queryOffset + queryLength));
+            }
+        }
+
+        final Subscription subscription = engine.subscribe(topics, lastEventId);
+        connection.subscription = subscription;
+        connection.state = Connection.STREAMING;
+        connection.requestStartNs = 0;
+        connection.lastWriteNs = nowNs;
+
+        response.begin(HttpStatus.OK)
+            .header("Content-Type", "text/event-stream; charset=utf-8")
+            .header("Cache-Control", "no-cache")
+            .header("X-Accel-Buffering", "no");
+        if (isChunked)
+        {
+            response.header("Transfer-Encoding", "chunked");
+        }
+        else
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(buffer, parser.originOffset(), parser.originLength()).endHeaders();
+        int length = response.length();
+        length += SseFrameEncoder.encodeRetry(response.buffer(), length, isChunked, ctx.retryHintMs());
+        if (subscription.isResetRequired())
+        {
+            length += SseFrameEncoder.encodeControlEvent(
+                response.buffer(), length, isChunked, "reset", resetData(subscription));
+            resetsSent.increment();
+        }
+        final ByteBuffer preamble = response.byteBuffer();
+        preamble.limit(length);
+        connection.appendPendingOut(preamble);
+
+        connection.topicSlots = new int[topics.length];
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicSubscribers subscribers = subscribersOf(topics[i]);
+            connection.topicSlots[i] = subscribers.add(connection);
+            if (1 == subscribers.count)
+            {
+                activate(subscribers);
+            }
+        }
+        subscribersOpen.increment();
+        writeSubscriber(connection);
+    }
+
+    private static String resetData(final Subscription subscription)
+    {
+        return "{\"lastEventId\":" + subscription.resetFromEventId() + "}";
+    }
+
+    private Topic resolveTopic(final DirectBuffer buffer, final int offset, final int length, final boolean plusAsSpace)
+    {
+        final int nameLength = PercentDecoder.decode(buffer, offset, length, plusAsSpace, scratch, 0);
+        if (nameLength < 0 || !TopicRegistry.isValidName(scratch, 0, nameLength))
+        {
+            return null;
+        }
+        return topicRegistry.findOrCreate(scratch, 0, nameLength);
+    }
+
+    private static long parseEventId(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length <= 0 || length > 18)
+        {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(offset + i);
+            if (b < '0' || b > '9')
+            {
+                return Long.MAX_VALUE;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    private TopicSubscribers subscribersOf(final Topic topic)
+    {
+        final int id = topic.id();
+        if (id >= topicsById.length)
+        {
+            topicsById = Arrays.copyOf(topicsById, Math.max(id + 1, topicsById.length * 2));
+        }
+        TopicSubscribers subscribers = topicsById[id];
+        if (null == subscribers)
+        {
+            subscribers = new TopicSubscribers(topic);
+            topicsById[id] = subscribers;
+        }
+        return subscribers;
+    }
+
+    private void activate(final TopicSubscribers subscribers)
+    {
+        if (activeTopicCount == activeTopics.length)
+        {
+            activeTopics = Arrays.copyOf(activeTopics, activeTopicCount * 2);
+        }
+        subscribers.activeIndex = activeTopicCount;
+        activeTopics[activeTopicCount++] = subscribers;
+        final TopicFrameLog log = subscribers.topic.log();
+        subscribers.seenFrameCount = null == log ? -1 : log.publishedFrameCount();
+    }
+
+    private void deactivate(final TopicSubscribers subscribers)
+    {
+        final int index = subscribers.activeIndex;
+        final int last = --activeTopicCount;
+        final TopicSubscribers moved = activeTopics[last];
+        activeTopics[last] = null;
+        if (index != last)
+        {
+            activeTopics[index] = moved;
+            moved.activeIndex = index;
+        }
+        subscribers.activeIndex = -1;
+    }
+
+    private boolean hasMovedTopic()
+    {
+        for (int i = 0; i < activeTopicCount; i++)
+        {
+            final TopicSubscribers subscribers = activeTopics[i];
+            final TopicFrameLog log = subscribers.topic.log();
+            if (null != log && log.publishedFrameCount() != subscribers.seenFrameCount)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int fanOut()
+    {
+        int workCount = 0;
+        for (int i = activeTopicCount - 1; i >= 0; i--)
+        {
+            if (i >= activeTopicCount)
+            {
+                continue;
+            }
+            final TopicSubscribers subscribers = activeTopics[i];
+            final TopicFrameLog log = subscribers.topic.log();
+            if (null == log)
+            {
+                continue;
+            }
+            final long published = log.publishedFrameCount();
+            if (published == subscribers.seenFrameCount)
+            {
+                continue;
+            }
+            subscribers.seenFrameCount = published;
+            workCount++;
+            for (int j = subscribers.count - 1; j >= 0; j--)
+            {
+                if (j >= subscribers.count)
+                {
+                    continue;
+                }
+                final Connection connection = subscribers.connections[j];
+                if (connection.isWriteBlocked || connection.hasPendingOut())
+                {
+                    if (Subscription.LAPPED == connection.subscription.nextRun(1))
+                    {
+                        onLapped(connection);
+                    }
+                }
+                else
+                {
+                    writeSubscriber(connection);
+                }
+            }
+        }
+        return workCount;
+    }
+
+    private int writeBacklog()
+    {
+        final int count = backlogCount;
+        if (0 == count)
+        {
+            return 0;
+        }
+        final Connection[] pending = backlog;
+        if (spareBacklog.length < pending.length)
+        {
+            spareBacklog = new Connection[pending.length];
+        }
+        backlog = spareBacklog;
+        spareBacklog = pending;
+        backlogCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = pending[i];
+            pending[i] = null;
+            connection.isInBacklog = false;
+            if (Connection.STREAMING == connection.state && !connection.isWriteBlocked)
+            {
+                writeSubscriber(connection);
+            }
+        }
+        return count;
+    }
+
+    private void addToBacklog(final Connection connection)
+    {
+        if (!connection.isInBacklog)
+        {
+            connection.isInBacklog = true;
+            if (backlogCount == backlog.length)
+            {
+                backlog = Arrays.copyOf(backlog, backlogCount * 2);
+            }
+            backlog[backlogCount++] = connection;
+        }
+    }
+
+    /**
+     * Write a subscriber what it is owed: its pending control bytes first, then runs of frames from the logs.
+     * Hot path.
+     */
+    private void writeSubscriber(final Connection connection)
+    {
+        try
+        {
+            if (connection.hasPendingOut() && !flushPendingOut(connection))
+            {
+                return;
+            }
+
+            final Subscription subscription = connection.subscription;
+            for (int writes = 0; writes < MAX_WRITES_PER_CONNECTION_PER_CYCLE; writes++)
+            {
+                final int runLength = subscription.nextRun(writeMaxLength);
+                if (Subscription.LAPPED == runLength)
+                {
+                    onLapped(connection);
+                    return;
+                }
+                if (0 == runLength)
+                {
+                    if (subscription.topics().length > 1 && hasUnwatermarkedFrames(subscription))
+                    {
+                        addToBacklog(connection);
+                    }
+                    return;
+                }
+
+                final TopicFrameLog log = subscription.runLog();
+                final ByteBuffer view = logView(log, subscription);
+                final int offset = subscription.runOffset();
+                view.limit(offset + runLength).position(offset);
+                final int bytesWritten = connection.channel.write(view);
+                pendingWrites++;
+                if (!subscription.isRunIntact())
+                {
+                    lappedDisconnects.increment();
+                    close(connection);
+                    return;
+                }
+                if (bytesWritten > 0)
+                {
+                    pendingBytes += bytesWritten;
+                    pendingDeliveries += subscription.onRunConsumed(bytesWritten, nowNs, latencyRecorder);
+                    connection.lastWriteNs = nowNs;
+                }
+                if (bytesWritten < runLength)
+                {
+                    pendingShortWrites++;
+                    connection.isWriteBlocked = true;
+                    connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return;
+                }
+            }
+            addToBacklog(connection);
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+        }
+    }
+
+    private boolean hasUnwatermarkedFrames(final Subscription subscription)
+    {
+        final long watermark = engine.sequencer().publishedEventId();
+        final Topic[] topics = subscription.topics();
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                final long published = log.publishedFrameCount();
+                if (published > 0 && log.eventId(published - 1) > watermark)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private ByteBuffer logView(final TopicFrameLog log, final Subscription subscription)
+    {
+        final Topic[] topics = subscription.topics();
+        for (int i = 0; i < topics.length; i++)
+        {
+            if (topics[i].log() == log)
+            {
+                final TopicSubscribers subscribers = topicsById[topics[i].id()];
+                if (null == subscribers.logView)
+                {
+                    subscribers.logView = log.dataByteBuffer().duplicate();
+                }
+                return subscribers.logView;
+            }
+        }
+        throw new IllegalStateException("run log not among the subscription's topics");
+    }
+
+    private void onLapped(final Connection connection)
+    {
+        if (SlowConsumerPolicy.SKIP == slowConsumerPolicy && connection.subscription.skipToNewest())
+        {
+            lappedSkips.increment();
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+            final int length = SseFrameEncoder.encodeControlEvent(
+                buffer, 0, isChunked, "reset", resetData(connection.subscription));
+            connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
+            resetsSent.increment();
+            if (!connection.isWriteBlocked)
+            {
+                addToBacklog(connection);
+            }
+            return;
+        }
+        lappedDisconnects.increment();
+        close(connection);
+    }
+
+    /**
+     * @return true when nothing is left pending.
+     */
+    private boolean flushPendingOut(final Connection connection) throws IOException
+    {
+        final ByteBuffer pending = connection.pendingOut;
+        if (null == pending)
+        {
+            return true;
+        }
+        final int bytesWritten = connection.channel.write(pending);
+        pendingWrites++;
+        pendingBytes += bytesWritten;
+        if (pending.hasRemaining())
+        {
+            pendingShortWrites++;
+            connection.isWriteBlocked = true;
+            connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            return false;
+        }
+        connection.pendingOut = null;
+        connection.lastWriteNs = nowNs;
+        return true;
+    }
+
+    private int sweep()
+    {
+        int workCount = 0;
+        int busy = 0;
+        for (int i = connectionCount - 1; i >= 0; i--)
+        {
+            if (i >= connectionCount)
+            {
+                continue;
+            }
+            final Connection connection = connections[i];
+            if (Connection.STREAMING == connection.state)
+            {
+                if (connection.isWriteBlocked || connection.hasPendingOut() || connection.isInBacklog)
+                {
+                    busy++;
+                }
+                else if (nowNs - connection.lastWriteNs >= ctx.heartbeatIntervalNs() &&
+                    !connection.subscription.isMidFrame())
+                {
+                    workCount += sendHeartbeat(connection);
+                }
+                else if (isDraining && connection.subscription.nextRun(1) > 0)
+                {
+                    busy++;
+                }
+            }
+            else if (Connection.READING_REQUESTS == connection.state)
+            {
+                if (0 != connection.requestStartNs && nowNs - connection.requestStartNs > ctx.requestTimeoutNs())
+                {
+                    counters.get(CounterDescriptor.REJECTS_TIMEOUT).increment();
+                    respondAndClose(connection, HttpStatus.REQUEST_TIMEOUT, "request not received in time");
+                    workCount++;
+                }
+                else if (0 == connection.requestStartNs &&
+                    nowNs - connection.lastActivityNs > ctx.keepAliveTimeoutNs())
+                {
+                    close(connection);
+                    workCount++;
+                }
+            }
+        }
+        if (isDraining)
+        {
+            isDrained = 0 == busy && 0 == backlogCount;
+        }
+        return workCount;
+    }
+
+    private int sendHeartbeat(final Connection connection)
+    {
+        try
+        {
+            final ByteBuffer frame = heartbeat.duplicate();
+            connection.channel.write(frame);
+            pendingWrites++;
+            heartbeatsSent.increment();
+            connection.lastWriteNs = nowNs;
+            if (frame.hasRemaining())
+            {
+                pendingShortWrites++;
+                connection.appendPendingOut(frame);
+                connection.isWriteBlocked = true;
+                connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+            return 1;
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+            return 1;
+        }
+    }
+
+    private int respondPreflight(
+        final Connection connection, final DirectBuffer request, final boolean keepAlive, final int headLength)
+        throws IOException
+    {
+        response.begin(HttpStatus.NO_CONTENT)
+            .header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            .header("Access-Control-Allow-Headers", "Last-Event-ID, Content-Type, Authorization, X-Request-ID")
+            .header("Access-Control-Max-Age", 86400);
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
+        send(connection, response, keepAlive);
+        return keepAlive ? headLength : -1;
+    }
+
+    private void respondBytes(
+        final Connection connection,
+        final String contentType,
+        final byte[] body,
+        final DirectBuffer request,
+        final boolean keepAlive) throws IOException
+    {
+        response.begin(HttpStatus.OK)
+            .header("Content-Type", contentType)
+            .header("Content-Length", body.length)
+            .header("Cache-Control", "no-store");
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
+        send(connection, response, keepAlive);
+        connection.appendPendingOut(ByteBuffer.wrap(body));
+        if (!connection.isWriteBlocked && !flushPendingOut(connection))
+        {
+            return;
+        }
+        if (!keepAlive && !connection.hasPendingOut())
+        {
+            close(connection);
+        }
+    }
+
+    private void rejectMethod(
+        final Connection connection, final String allow, final DirectBuffer request, final boolean keepAlive)
+        throws IOException
+    {
+        counters.get(CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED).increment();
+        final String body = "method not allowed\n";
+        response.begin(HttpStatus.METHOD_NOT_ALLOWED)
+            .header("Allow", allow)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Content-Length", body.length());
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
+        send(connection, response, keepAlive);
+    }
+
+    private void rejectUnavailable(
+        final Connection connection, final String reason, final DirectBuffer request, final boolean keepAlive)
+        throws IOException
+    {
+        counters.get(CounterDescriptor.REJECTS_UNAVAILABLE).increment();
+        final String body = reason + "\n";
+        response.begin(HttpStatus.SERVICE_UNAVAILABLE)
+            .header("Retry-After", 1)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Content-Length", body.length());
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
+        send(connection, response, keepAlive);
+    }
+
+    private void reject(
+        final Connection connection,
+        final int status,
+        final String reason,
+        final DirectBuffer request,
+        final boolean keepAlive) throws IOException
+    {
+        countReject(status);
+        final boolean hasOrigin = HttpStatus.BAD_REQUEST != status || parser.originLength() >= 0;
+        send(connection, response.simple(
+            status, reason + "\n", keepAlive, request,
+            hasOrigin ? parser.originOffset() : 0, hasOrigin ? parser.originLength() : -1), keepAlive);
+    }
+
+    private void respondAndClose(final Connection connection, final int status, final String reason)
+    {
+        try
+        {
+            send(connection, response.simple(status, reason + "\n", false, readBuffer, 0, -1), false);
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+        }
+    }
+
+    private void countReject(final int status)
+    {
+        final CounterDescriptor descriptor;
+        switch (status)
+        {
+            case HttpStatus.BAD_REQUEST: descriptor = CounterDescriptor.REJECTS_BAD_REQUEST; break;
+            case HttpStatus.NOT_FOUND: descriptor = CounterDescriptor.REJECTS_NOT_FOUND; break;
+            case HttpStatus.METHOD_NOT_ALLOWED: descriptor = CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED; break;
+            case HttpStatus.LENGTH_REQUIRED: descriptor = CounterDescriptor.REJECTS_LENGTH_REQUIRED; break;
+            case HttpStatus.PAYLOAD_TOO_LARGE: descriptor = CounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE; break;
+            case HttpStatus.URI_TOO_LONG: descriptor = CounterDescriptor.REJECTS_URI_TOO_LONG; break;
+            case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: descriptor = CounterDescriptor.REJECTS_HEADERS_TOO_LARGE; break;
+            case HttpStatus.HTTP_VERSION_NOT_SUPPORTED: descriptor = CounterDescriptor.REJECTS_VERSION; break;
+            case HttpStatus.SERVICE_UNAVAILABLE: descriptor = CounterDescriptor.REJECTS_UNAVAILABLE; break;
+            case HttpStatus.REQUEST_TIMEOUT: descriptor = CounterDescriptor.REJECTS_TIMEOUT; break;
+            default: descriptor = CounterDescriptor.ERRORS; break;
+        }
+        counters.get(descriptor).increment();
+    }
+
+    /**
+     * Send a response built in {@link #response}; keeps order behind anything pending. When not keep-alive the
+     * connection closes once the bytes are out.
+     */
+    private void send(final Connection connection, final ResponseWriter writer, final boolean keepAlive)
+        throws IOException
+    {
+        final ByteBuffer bytes = writer.byteBuffer();
+        if (!connection.hasPendingOut())
+        {
+            connection.channel.write(bytes);
+            pendingWrites++;
+        }
+        if (bytes.hasRemaining())
+        {
+            connection.appendPendingOut(bytes);
+            if (!connection.isWriteBlocked)
+            {
+                connection.isWriteBlocked = true;
+                connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        }
+        if (!keepAlive)
+        {
+            connection.state = Connection.CLOSING;
+            if (!connection.hasPendingOut())
+            {
+                close(connection);
+            }
+        }
+    }
+
+    private void close(final Connection connection)
+    {
+        if (connection.agentIndex < 0)
+        {
+            return;
+        }
+        if (null != connection.subscription && null != connection.topicSlots)
+        {
+            final Topic[] topics = connection.subscription.topics();
+            for (int i = 0; i < topics.length; i++)
+            {
+                final TopicSubscribers subscribers = topicsById[topics[i].id()];
+                final Connection moved = subscribers.removeAt(connection.topicSlots[i]);
+                if (null != moved)
+                {
+                    final Topic[] movedTopics = moved.subscription.topics();
+                    for (int k = 0; k < movedTopics.length; k++)
+                    {
+                        if (movedTopics[k] == topics[i])
+                        {
+                            moved.topicSlots[k] = connection.topicSlots[i];
+                        }
+                    }
+                }
+                if (0 == subscribers.count)
+                {
+                    deactivate(subscribers);
+                }
+            }
+            connection.topicSlots = null;
+            subscribersOpen.decrement();
+        }
+
+        final int index = connection.agentIndex;
+        final int last = --connectionCount;
+        final Connection moved = connections[last];
+        connections[last] = null;
+        if (index != last)
+        {
+            connections[index] = moved;
+            moved.agentIndex = index;
+        }
+        connection.agentIndex = -1;
+        connection.state = Connection.CLOSING;
+        connection.isWriteBlocked = true;
+        if (null != connection.key)
+        {
+            connection.key.cancel();
+        }
+        CloseHelper.quietClose(connection.channel);
+        connectionsOpen.decrement();
+    }
+
+    private void flushCounters()
+    {
+        if (pendingWrites > 0)
+        {
+            socketWrites.getAndAdd(pendingWrites);
+            pendingWrites = 0;
+        }
+        if (pendingBytes > 0)
+        {
+            bytesWritten.getAndAdd(pendingBytes);
+            pendingBytes = 0;
+        }
+        if (pendingDeliveries > 0)
+        {
+            deliveries.getAndAdd(pendingDeliveries);
+            pendingDeliveries = 0;
+        }
+        if (pendingShortWrites > 0)
+        {
+            shortWrites.getAndAdd(pendingShortWrites);
+            pendingShortWrites = 0;
+        }
+    }
+
+    private static boolean startsWith(final DirectBuffer buffer, final int offset, final int length, final String prefix)
+    {
+        if (length < prefix.length())
+        {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++)
+        {
+            if (buffer.getByte(offset + i) != prefix.charAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pathEquals(final DirectBuffer buffer, final int offset, final int length, final String path)
+    {
+        return length == path.length() && startsWith(buffer, offset, length, path);
+    }
+
+    /**
+     * Find {@code name=} in a query string, starting at relative offset {@code from}.
+     *
+     * @return absolute offset of the value, or -1.
+     */
+    private static int findQueryParameter(
+        final DirectBuffer buffer, final int queryOffset, final int queryLength, final String name, final int from)
+    {
+        final int end = queryOffset + queryLength;
+        int i = queryOffset + from;
+        while (i < end)
+        {
+            int paramEnd = i;
+            while (paramEnd < end && '&' != buffer.getByte(paramEnd))
+            {
+                paramEnd++;
+            }
+            final int nameLength = name.length();
+            if (paramEnd - i > nameLength && '=' == buffer.getByte(i + nameLength) &&
+                startsWith(buffer, i, nameLength, name))
+            {
+                return i + nameLength + 1;
+            }
+            i = paramEnd + 1;
+        }
+        return -1;
+    }
+
+    private static int queryValueLength(final DirectBuffer buffer, final int valueOffset, final int queryEnd)
+    {
+        int i = valueOffset;
+        while (i < queryEnd && '&' != buffer.getByte(i))
+        {
+            i++;
+        }
+        return i - valueOffset;
+    }
+}

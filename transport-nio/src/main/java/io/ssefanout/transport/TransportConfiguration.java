@@ -1,0 +1,235 @@
+package io.ssefanout.transport;
+
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transport's {@code fanout.*} system properties and their defaults. The only place in the transport that
+ * reads system properties.
+ */
+public final class TransportConfiguration
+{
+    /** TCP port to listen on; 0 picks a free one. */
+    public static final String PORT_PROP_NAME = "fanout.port";
+    /** Default port. */
+    public static final int PORT_DEFAULT = 8080;
+
+    /** Address to bind. */
+    public static final String BIND_ADDRESS_PROP_NAME = "fanout.bind.address";
+    /** Default bind address: all interfaces. */
+    public static final String BIND_ADDRESS_DEFAULT = "0.0.0.0";
+
+    /** Number of I/O agents (threads), each with its own selector and connections. */
+    public static final String IO_THREADS_PROP_NAME = "fanout.io.threads";
+    /** Default I/O threads. */
+    public static final int IO_THREADS_DEFAULT = 1;
+
+    /** Idle strategy of the I/O agents: select, spin, yield, backoff, noop or sleep-ns. */
+    public static final String IO_IDLE_STRATEGY_PROP_NAME = "fanout.io.idle.strategy";
+    /** Default: block in select() and be woken by the sequencer. */
+    public static final String IO_IDLE_STRATEGY_DEFAULT = "select";
+
+    /** Comment frame sent on a stream idle for this long. */
+    public static final String HEARTBEAT_INTERVAL_PROP_NAME = "fanout.heartbeat.interval";
+    /** Default heartbeat interval. */
+    public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(15);
+
+    /** Reconnection time hint sent as {@code retry:} at the start of each stream, in milliseconds. */
+    public static final String RETRY_HINT_PROP_NAME = "fanout.retry.hint.ms";
+    /** Default retry hint. */
+    public static final long RETRY_HINT_DEFAULT_MS = 3000;
+
+    /** What happens to a subscriber overtaken by its log: disconnect or skip. */
+    public static final String SLOW_CONSUMER_POLICY_PROP_NAME = "fanout.slow.consumer.policy";
+    /** Default slow-consumer policy. */
+    public static final String SLOW_CONSUMER_POLICY_DEFAULT = "disconnect";
+
+    /** Most bytes offered to one socket write. */
+    public static final String WRITE_MAX_LENGTH_PROP_NAME = "fanout.write.max.length";
+    /** Default write size limit. */
+    public static final int WRITE_MAX_LENGTH_DEFAULT = 256 * 1024;
+
+    /** Longest request line, in bytes (414 beyond). */
+    public static final String REQUEST_LINE_MAX_LENGTH_PROP_NAME = "fanout.http.request.line.max.length";
+    /** Default request line limit. */
+    public static final int REQUEST_LINE_MAX_LENGTH_DEFAULT = 8192;
+
+    /** Largest request head (request line and headers), in bytes (431 beyond). */
+    public static final String HEADER_MAX_LENGTH_PROP_NAME = "fanout.http.header.max.length";
+    /** Default head size limit. */
+    public static final int HEADER_MAX_LENGTH_DEFAULT = 16 * 1024;
+
+    /** Most header fields in a request (431 beyond). */
+    public static final String HEADER_MAX_COUNT_PROP_NAME = "fanout.http.header.max.count";
+    /** Default header count limit. */
+    public static final int HEADER_MAX_COUNT_DEFAULT = 64;
+
+    /** Comma-separated origins allowed by CORS, or {@code *} for any. */
+    public static final String CORS_ALLOWED_ORIGINS_PROP_NAME = "fanout.http.cors.allowed.origins";
+    /** Default: any origin. */
+    public static final String CORS_ALLOWED_ORIGINS_DEFAULT = "*";
+
+    /** Time allowed to receive a complete request once its first byte arrived (408 beyond). */
+    public static final String REQUEST_TIMEOUT_PROP_NAME = "fanout.http.request.timeout";
+    /** Default request timeout. */
+    public static final long REQUEST_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Time a keep-alive connection may sit idle between requests before it is closed. */
+    public static final String KEEP_ALIVE_TIMEOUT_PROP_NAME = "fanout.http.keep.alive.timeout";
+    /** Default keep-alive idle timeout. */
+    public static final long KEEP_ALIVE_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(60);
+
+    /** Most topics in one subscription. */
+    public static final String TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME = "fanout.subscription.topics.max";
+    /** Default topics per subscription. */
+    public static final int TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT = 64;
+
+    /** Longest wait, at shutdown, for the ring to drain and subscribers to receive what is encoded. */
+    public static final String SHUTDOWN_TIMEOUT_PROP_NAME = "fanout.shutdown.timeout";
+    /** Default shutdown drain timeout. */
+    public static final long SHUTDOWN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Print the concluded configuration at start. */
+    public static final String PRINT_CONFIGURATION_PROP_NAME = "fanout.print.configuration.on.start";
+
+    private TransportConfiguration()
+    {
+    }
+
+    /**
+     * @return {@link #PORT_PROP_NAME} or its default.
+     */
+    public static int port()
+    {
+        return Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+    }
+
+    /**
+     * @return {@link #BIND_ADDRESS_PROP_NAME} or its default.
+     */
+    public static String bindAddress()
+    {
+        return System.getProperty(BIND_ADDRESS_PROP_NAME, BIND_ADDRESS_DEFAULT);
+    }
+
+    /**
+     * @return {@link #IO_THREADS_PROP_NAME} or its default.
+     */
+    public static int ioThreads()
+    {
+        return Integer.getInteger(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
+    }
+
+    /**
+     * @return {@link #IO_IDLE_STRATEGY_PROP_NAME} or its default.
+     */
+    public static String ioIdleStrategy()
+    {
+        return System.getProperty(IO_IDLE_STRATEGY_PROP_NAME, IO_IDLE_STRATEGY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HEARTBEAT_INTERVAL_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long heartbeatIntervalNs()
+    {
+        return SystemUtil.getDurationInNanos(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #RETRY_HINT_PROP_NAME} or its default.
+     */
+    public static long retryHintMs()
+    {
+        return Long.getLong(RETRY_HINT_PROP_NAME, RETRY_HINT_DEFAULT_MS);
+    }
+
+    /**
+     * @return {@link #SLOW_CONSUMER_POLICY_PROP_NAME} or its default.
+     */
+    public static String slowConsumerPolicy()
+    {
+        return System.getProperty(SLOW_CONSUMER_POLICY_PROP_NAME, SLOW_CONSUMER_POLICY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #WRITE_MAX_LENGTH_PROP_NAME} or its default.
+     */
+    public static int writeMaxLength()
+    {
+        return SystemUtil.getSizeAsInt(WRITE_MAX_LENGTH_PROP_NAME, WRITE_MAX_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #REQUEST_LINE_MAX_LENGTH_PROP_NAME} or its default.
+     */
+    public static int requestLineMaxLength()
+    {
+        return SystemUtil.getSizeAsInt(REQUEST_LINE_MAX_LENGTH_PROP_NAME, REQUEST_LINE_MAX_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HEADER_MAX_LENGTH_PROP_NAME} or its default.
+     */
+    public static int headerMaxLength()
+    {
+        return SystemUtil.getSizeAsInt(HEADER_MAX_LENGTH_PROP_NAME, HEADER_MAX_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HEADER_MAX_COUNT_PROP_NAME} or its default.
+     */
+    public static int headerMaxCount()
+    {
+        return Integer.getInteger(HEADER_MAX_COUNT_PROP_NAME, HEADER_MAX_COUNT_DEFAULT);
+    }
+
+    /**
+     * @return {@link #CORS_ALLOWED_ORIGINS_PROP_NAME} or its default.
+     */
+    public static String corsAllowedOrigins()
+    {
+        return System.getProperty(CORS_ALLOWED_ORIGINS_PROP_NAME, CORS_ALLOWED_ORIGINS_DEFAULT);
+    }
+
+    /**
+     * @return {@link #REQUEST_TIMEOUT_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long requestTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(REQUEST_TIMEOUT_PROP_NAME, REQUEST_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #KEEP_ALIVE_TIMEOUT_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long keepAliveTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(KEEP_ALIVE_TIMEOUT_PROP_NAME, KEEP_ALIVE_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME} or its default.
+     */
+    public static int topicsPerSubscriptionMax()
+    {
+        return Integer.getInteger(TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME, TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #SHUTDOWN_TIMEOUT_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long shutdownTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(SHUTDOWN_TIMEOUT_PROP_NAME, SHUTDOWN_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return whether to print the configuration at start.
+     */
+    public static boolean printConfigurationOnStart()
+    {
+        return Boolean.getBoolean(PRINT_CONFIGURATION_PROP_NAME);
+    }
+}
