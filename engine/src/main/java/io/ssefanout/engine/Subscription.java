@@ -29,6 +29,8 @@ public final class Subscription
     private int activeCursor = -1;
     private long lastDeliveredEventId;
     private boolean isResetRequired;
+    private boolean isSkipPending;
+    private boolean isSkipCompleted;
     private long resetFromEventId = -1;
 
     private TopicFrameLog runLog;
@@ -149,6 +151,11 @@ public final class Subscription
         {
             return 0;
         }
+        if (isSkipPending)
+        {
+            return startRun(log, cursor, log.position(firstFrame) + frameOffsets[cursor],
+                log.position(firstFrame) + log.frameLength(firstFrame), maxLength);
+        }
         if (published - firstFrame > log.maxLagFrames() ||
             log.publishedPosition() - log.position(firstFrame) > log.maxLagBytes())
         {
@@ -168,6 +175,11 @@ public final class Subscription
             end = position + log.frameLength(frame);
         }
 
+        return startRun(log, cursor, start, end, maxLength);
+    }
+
+    private int startRun(final TopicFrameLog log, final int cursor, final long start, final long end, final int maxLength)
+    {
         runLog = log;
         runCursor = cursor;
         runPosition = start;
@@ -242,20 +254,45 @@ public final class Subscription
         frameOffsets[cursor] = frameOffset;
         activeCursor = frameOffset > 0 ? cursor : -1;
         runPosition += length;
+        if (isSkipPending && activeCursor < 0)
+        {
+            isSkipPending = false;
+            isSkipCompleted = true;
+            skipToNewest();
+        }
         return completed;
     }
 
     /**
-     * Skip-policy recovery: move every cursor to the end of its log. Only at a frame boundary.
+     * Skip-policy recovery for a lapped consumer: move every cursor to the end of its log. At a frame boundary this
+     * happens now; mid-frame the consumer is first let finish the frame it is in (its bytes are still intact: the
+     * lag limit is half the log), and {@link #pollSkipCompleted()} reports when the skip took place.
      *
-     * @return false when mid-frame (the frame cannot be finished: its bytes are gone), so the caller must disconnect.
+     * @return true if skipped now, false if the skip waits for the current frame to finish.
      */
-    public boolean skipToNewest()
+    public boolean requestSkip()
     {
         if (activeCursor >= 0)
         {
+            isSkipPending = true;
             return false;
         }
+        skipToNewest();
+        return true;
+    }
+
+    /**
+     * @return true once after a deferred skip took place, so the consumer can tell its client.
+     */
+    public boolean pollSkipCompleted()
+    {
+        final boolean completed = isSkipCompleted;
+        isSkipCompleted = false;
+        return completed;
+    }
+
+    private void skipToNewest()
+    {
         for (int i = 0; i < topics.length; i++)
         {
             final TopicFrameLog log = topics[i].log();
@@ -265,7 +302,6 @@ public final class Subscription
                 frameOffsets[i] = 0;
             }
         }
-        return true;
     }
 
     /**

@@ -973,14 +973,13 @@ final class IoAgent implements Agent
     {
         try
         {
-            if (connection.hasPendingOut() && !flushPendingOut(connection))
-            {
-                return;
-            }
-
             final Subscription subscription = connection.subscription;
             for (int writes = 0; writes < MAX_WRITES_PER_CONNECTION_PER_CYCLE; writes++)
             {
+                if (connection.hasPendingOut() && !flushPendingOut(connection))
+                {
+                    return;
+                }
                 final int runLength = subscription.nextRun(writeMaxLength);
                 if (Subscription.LAPPED == runLength)
                 {
@@ -1013,6 +1012,10 @@ final class IoAgent implements Agent
                     pendingBytes += bytesWritten;
                     pendingDeliveries += subscription.onRunConsumed(bytesWritten, nowNs, latencyRecorder);
                     connection.lastWriteNs = nowNs;
+                    if (subscription.pollSkipCompleted())
+                    {
+                        queueReset(connection);
+                    }
                 }
                 if (bytesWritten < runLength)
                 {
@@ -1069,14 +1072,13 @@ final class IoAgent implements Agent
 
     private void onLapped(final Connection connection)
     {
-        if (SlowConsumerPolicy.SKIP == slowConsumerPolicy && connection.subscription.skipToNewest())
+        if (SlowConsumerPolicy.SKIP == slowConsumerPolicy)
         {
             lappedSkips.increment();
-            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
-            final int length = SseFrameEncoder.encodeControlEvent(
-                buffer, 0, isChunked, "reset", resetData(connection.subscription));
-            connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
-            resetsSent.increment();
+            if (connection.subscription.requestSkip())
+            {
+                queueReset(connection);
+            }
             if (!connection.isWriteBlocked)
             {
                 addToBacklog(connection);
@@ -1085,6 +1087,15 @@ final class IoAgent implements Agent
         }
         lappedDisconnects.increment();
         close(connection);
+    }
+
+    private void queueReset(final Connection connection)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+        final int length = SseFrameEncoder.encodeControlEvent(
+            buffer, 0, isChunked, "reset", "{\"lastEventId\":" + connection.subscription.lastDeliveredEventId() + "}");
+        connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
+        resetsSent.increment();
     }
 
     /**
@@ -1220,13 +1231,13 @@ final class IoAgent implements Agent
             response.header("Connection", "close");
         }
         response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
-        send(connection, response, keepAlive);
+        connection.appendPendingOut(response.byteBuffer());
         connection.appendPendingOut(ByteBuffer.wrap(body));
-        if (!connection.isWriteBlocked && !flushPendingOut(connection))
+        if (!keepAlive)
         {
-            return;
+            connection.state = Connection.CLOSING;
         }
-        if (!keepAlive && !connection.hasPendingOut())
+        if (!connection.isWriteBlocked && flushPendingOut(connection) && !keepAlive)
         {
             close(connection);
         }

@@ -1,0 +1,393 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.codec.EventStreamParser;
+import io.ssefanout.engine.CounterDescriptor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static io.ssefanout.transport.ServerFixture.await;
+import static io.ssefanout.transport.ServerFixture.counter;
+import static io.ssefanout.transport.ServerFixture.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FanoutServerTest
+{
+    @TempDir
+    Path dir;
+
+    private FanoutServer server;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (final AutoCloseable client : clients)
+        {
+            client.close();
+        }
+        if (null != server)
+        {
+            server.close();
+        }
+    }
+
+    private FanoutServer start(final Consumer<FanoutServer.Context> customise)
+    {
+        server = ServerFixture.start(dir, customise);
+        return server;
+    }
+
+    private SseClient subscribe(final String path, final String... headers) throws IOException
+    {
+        final SseClient client = SseClient.connect(server.port(), path, headers);
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void shouldStreamPublishedEventsWithHeadersRetryHintAndIds() throws IOException
+    {
+        start(ctx -> ctx.retryHintMs(1234));
+        final SseClient client = subscribe("/sse/prices");
+        assertThat(client.status).isEqualTo(200);
+        assertThat(client.headers.get("content-type")).startsWith("text/event-stream");
+        assertThat(client.headers.get("cache-control")).isEqualTo("no-cache");
+        assertThat(client.headers.get("x-accel-buffering")).isEqualTo("no");
+        assertThat(client.headers.get("access-control-allow-origin")).isEqualTo("*");
+        assertThat(client.readUntil(() -> client.parser.retryMs() == 1234, 5000)).isTrue();
+
+        final String response = HttpClient.exchange(
+            server.port(), HttpClient.publishRequest("prices", "line one\nline two", true));
+        assertThat(HttpClient.status(response)).isEqualTo(200);
+        final long id = Long.parseLong(HttpClient.body(response));
+        final long typedId = publish(server, "prices", "{\"px\":1}", "quote");
+
+        assertThat(client.awaitEvents(2, 5000)).isTrue();
+        final EventStreamParser.Event first = client.events().get(0);
+        assertThat(first.data).isEqualTo("line one\nline two");
+        assertThat(first.lastEventId).isEqualTo(Long.toString(id));
+        assertThat(first.type).isEqualTo("message");
+        final EventStreamParser.Event second = client.events().get(1);
+        assertThat(second.type).isEqualTo("quote");
+        assertThat(Long.parseLong(second.lastEventId)).isEqualTo(typedId).isGreaterThan(id);
+        await(() -> counter(server, CounterDescriptor.DELIVERIES) >= 2, 5000, "deliveries counted");
+    }
+
+    @Test
+    void shouldMergeSeveralTopicsOnOneConnectionInIdOrder() throws IOException
+    {
+        start(ctx -> { });
+        final SseClient client = subscribe("/sse?topic=a&topic=b&topic=a");
+        final List<Long> published = new ArrayList<>();
+        for (int i = 0; i < 300; i++)
+        {
+            published.add(publish(server, (i % 3 == 0) ? "b" : "a", "m" + i));
+            if (i % 50 == 0)
+            {
+                publish(server, "other", "not for this client");
+            }
+        }
+        assertThat(client.awaitEvents(300, 10_000)).isTrue();
+        final List<Long> received = new ArrayList<>();
+        for (final EventStreamParser.Event event : client.events())
+        {
+            received.add(Long.parseLong(event.lastEventId));
+        }
+        assertThat(received).isEqualTo(published);
+        assertThat(client.events().get(3).data).isEqualTo("m3");
+    }
+
+    @Test
+    void shouldResumeFromLastEventIdWithNoGapAndNoDuplicate() throws IOException
+    {
+        start(ctx -> { });
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            ids.add(publish(server, "t", "e" + i));
+        }
+        await(() -> server.engine().sequencer().publishedEventId() >= ids.get(99), 5000, "sequenced");
+
+        final SseClient viaHeader = subscribe("/sse/t", "Last-Event-ID: " + ids.get(49));
+        final SseClient viaQuery = subscribe("/sse/t?lastEventId=" + ids.get(89));
+        for (int i = 100; i < 110; i++)
+        {
+            ids.add(publish(server, "t", "e" + i));
+        }
+
+        assertThat(viaHeader.awaitEvents(60, 5000)).isTrue();
+        assertThat(viaHeader.readUntil(() -> false, 100)).isFalse();
+        assertThat(idsOf(viaHeader)).isEqualTo(ids.subList(50, 110));
+        assertThat(viaHeader.events().get(0).data).isEqualTo("e50");
+        assertThat(viaHeader.events()).noneMatch(event -> "reset".equals(event.type));
+
+        assertThat(viaQuery.awaitEvents(20, 5000)).isTrue();
+        assertThat(idsOf(viaQuery)).isEqualTo(ids.subList(90, 110));
+    }
+
+    @Test
+    void shouldSignalResetWhenResumePointIsOlderThanRetainedHistory() throws IOException
+    {
+        start(ctx -> ctx.engineContext().logCapacity(64 * 1024).logIndexCapacity(64).payloadMaxLength(1024));
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            ids.add(publish(server, "t", "e" + i));
+        }
+        await(() -> server.engine().sequencer().publishedEventId() >= ids.get(199), 5000, "sequenced");
+
+        final SseClient client = subscribe("/sse/t", "Last-Event-ID: " + ids.get(10));
+        assertThat(client.awaitEvents(1, 5000)).isTrue();
+        final EventStreamParser.Event reset = client.events().get(0);
+        assertThat(reset.type).isEqualTo("reset");
+        assertThat(reset.data).contains(Long.toString(ids.get(10)));
+
+        assertThat(client.readUntil(() -> client.events().size() > 1 &&
+            client.events().get(client.events().size() - 1).lastEventId.equals(Long.toString(ids.get(199))), 5000))
+            .isTrue();
+        final List<Long> replayed = idsOf(client);
+        final int first = ids.indexOf(replayed.get(0));
+        assertThat(first).isGreaterThan(11);
+        assertThat(replayed).isEqualTo(ids.subList(first, 200));
+        assertThat(counter(server, CounterDescriptor.RESETS_SENT)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSignalResetForResumePointFromBeforeARestartWithLostHistory() throws IOException
+    {
+        start(ctx -> { });
+        final long firstRunId = publish(server, "t", "before restart");
+        final long lastFirstRunId = publish(server, "t", "also before restart");
+        server.close();
+        server = null;
+
+        start(ctx -> { });
+        final long secondRunId = publish(server, "t", "after restart");
+        assertThat(secondRunId).isGreaterThan(lastFirstRunId);
+
+        final SseClient caughtUp = subscribe("/sse/t", "Last-Event-ID: " + lastFirstRunId);
+        assertThat(caughtUp.awaitEvents(1, 5000)).isTrue();
+        assertThat(caughtUp.events().get(0).type).isEqualTo("message");
+        assertThat(caughtUp.events().get(0).lastEventId).isEqualTo(Long.toString(secondRunId));
+
+        final SseClient behind = subscribe("/sse/t", "Last-Event-ID: " + firstRunId);
+        assertThat(behind.awaitEvents(2, 5000)).isTrue();
+        assertThat(behind.events().get(0).type).isEqualTo("reset");
+        assertThat(behind.events().get(1).data).isEqualTo("after restart");
+    }
+
+    @Test
+    void shouldNotDelayHealthySubscriberWhenAnotherNeverReadsAndDisconnectIt() throws IOException
+    {
+        start(ctx -> ctx.engineContext().logCapacity(256 * 1024).logIndexCapacity(1024).payloadMaxLength(4096));
+        final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
+        clients.add(stalled);
+        final SseClient healthy = subscribe("/sse/t");
+
+        final String payload = "x".repeat(2000);
+        final int count = 2000;
+        int received = 0;
+        for (int i = 0; i < count; i++)
+        {
+            publish(server, "t", payload + i);
+            if (i % 20 == 19)
+            {
+                final int expected = i + 1;
+                assertThat(healthy.awaitEvents(expected, 5000)).as("healthy got %d", expected).isTrue();
+                received = healthy.events().size();
+            }
+        }
+        assertThat(received).isEqualTo(count);
+        for (int i = 0; i < count; i++)
+        {
+            assertThat(healthy.events().get(i).data).isEqualTo(payload + i);
+        }
+        await(() -> counter(server, CounterDescriptor.LAPPED_DISCONNECTS) == 1, 5000, "slow consumer disconnected");
+        assertThat(stalled.awaitEof(10_000)).isTrue();
+        assertThat(stalled.events().size()).isLessThan(count);
+    }
+
+    @Test
+    void shouldSkipSlowSubscriberAheadWithResetEventUnderSkipPolicy() throws IOException
+    {
+        start(ctx -> ctx.slowConsumerPolicy("skip")
+            .engineContext().logCapacity(256 * 1024).logIndexCapacity(1024).payloadMaxLength(4096));
+        final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
+        clients.add(stalled);
+        final String payload = "y".repeat(2000);
+        for (int i = 0; i < 1000; i++)
+        {
+            publish(server, "t", payload);
+        }
+        await(() -> counter(server, CounterDescriptor.LAPPED_SKIPS) >= 1, 10_000, "slow consumer skipped");
+        assertThat(stalled.readUntil(() -> stalled.events().stream().anyMatch(event -> "reset".equals(event.type)), 10_000))
+            .isTrue();
+        final long lastId = publish(server, "t", "latest");
+        assertThat(stalled.readUntil(() -> !stalled.events().isEmpty() &&
+            stalled.events().get(stalled.events().size() - 1).lastEventId.equals(Long.toString(lastId)), 10_000))
+            .as("events %d, last %s, skips %d, disconnects %d", stalled.events().size(),
+                stalled.events().isEmpty() ? "-" : stalled.events().get(stalled.events().size() - 1),
+                counter(server, CounterDescriptor.LAPPED_SKIPS), counter(server, CounterDescriptor.LAPPED_DISCONNECTS))
+            .isTrue();
+        assertThat(stalled.events()).anyMatch(event -> "reset".equals(event.type));
+        assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isZero();
+    }
+
+    @Test
+    void shouldSendHeartbeatCommentsOnIdleStream() throws IOException
+    {
+        start(ctx -> ctx.heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
+        final SseClient client = subscribe("/sse/quiet");
+        assertThat(client.readUntil(() -> client.parser.comments().size() >= 2, 5000)).isTrue();
+        assertThat(client.events()).isEmpty();
+        assertThat(counter(server, CounterDescriptor.HEARTBEATS_SENT)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldShutDownGracefullyDeliveringEncodedEventsAndLeavingNothingBehind() throws Exception
+    {
+        start(ctx -> { });
+        final int port = server.port();
+        final SseClient client = subscribe("/sse/t");
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++)
+        {
+            ids.add(publish(server, "t", "before shutdown " + i));
+        }
+        server.close();
+        server = null;
+
+        assertThat(client.awaitEof(5000)).isTrue();
+        assertThat(idsOf(client)).isEqualTo(ids);
+        assertThat(client.parser.retryMs()).isGreaterThanOrEqualTo(3000);
+        assertThat(client.isChunkedBodyComplete()).isTrue();
+        assertThat(Thread.getAllStackTraces().keySet())
+            .noneMatch(thread -> thread.getName().startsWith("fanout-") && thread.isAlive());
+        assertThatThrownBy(() ->
+        {
+            try (Socket socket = new Socket())
+            {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            }
+        }).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void shouldAnswerBadRequestsWithPreciseStatusesAndKeepServing() throws IOException
+    {
+        start(ctx -> ctx.engineContext().payloadMaxLength(1024));
+        final int port = server.port();
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /nope HTTP/1.1\r\nConnection: close\r\n\r\n")))
+            .isEqualTo(404);
+        final String methodNotAllowed = HttpClient.exchange(port, "DELETE /sse/t HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assertThat(HttpClient.status(methodNotAllowed)).isEqualTo(405);
+        assertThat(methodNotAllowed).contains("Allow: GET, OPTIONS");
+        assertThat(HttpClient.status(HttpClient.exchange(port, HttpClient.publishRequest("t", "z".repeat(2000), true))))
+            .isEqualTo(413);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse/a%zz HTTP/1.1\r\n\r\n"))).isEqualTo(400);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse HTTP/1.1\r\n\r\n"))).isEqualTo(400);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t HTTP/1.1\r\n\r\n"))).isEqualTo(411);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t?event=a%0Ab HTTP/1.1\r\n" +
+            "Content-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(400);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /x HTTP/3.0\r\n\r\n"))).isEqualTo(505);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n")))
+            .isEqualTo(414);
+        assertThat(HttpClient.status(HttpClient.exchange(port,
+            "GET / HTTP/1.1\r\nX: " + "h".repeat(20_000) + "\r\n\r\n"))).isEqualTo(431);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GARBAGE\r\n\r\n"))).isEqualTo(400);
+
+        assertThat(counter(server, CounterDescriptor.REJECTS_NOT_FOUND)).isEqualTo(1);
+        assertThat(counter(server, CounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE)).isEqualTo(1);
+        final String health = HttpClient.exchange(port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assertThat(HttpClient.status(health)).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerPipelinedPublishesInOrderOnOneKeepAliveConnection() throws IOException
+    {
+        start(ctx -> { });
+        final SseClient subscriber = subscribe("/sse/p");
+        final StringBuilder pipeline = new StringBuilder();
+        for (int i = 0; i < 50; i++)
+        {
+            pipeline.append(HttpClient.publishRequest("p", "pipelined " + i, false));
+        }
+        pipeline.append("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        final String responses = HttpClient.exchange(server.port(), pipeline.toString());
+        final String[] parts = responses.split("HTTP/1.1 ");
+        assertThat(parts).hasSize(52);
+        long previous = 0;
+        for (int i = 1; i <= 50; i++)
+        {
+            assertThat(parts[i]).startsWith("200");
+            final long id = Long.parseLong(parts[i].substring(parts[i].indexOf("\r\n\r\n") + 4).trim());
+            assertThat(id).isGreaterThan(previous);
+            previous = id;
+        }
+        assertThat(subscriber.awaitEvents(50, 5000)).isTrue();
+        assertThat(subscriber.events().get(49).data).isEqualTo("pipelined 49");
+        assertThat(subscriber.events().get(49).lastEventId).isEqualTo(Long.toString(previous));
+    }
+
+    @Test
+    void shouldExposePrometheusMetricsWithLatencyQuantiles() throws IOException
+    {
+        start(ctx -> { });
+        final SseClient client = subscribe("/sse/m");
+        publish(server, "m", "hello");
+        assertThat(client.awaitEvents(1, 5000)).isTrue();
+        final String metrics = HttpClient.body(
+            HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        assertThat(metrics).contains("# TYPE fanout_deliveries_total counter", "fanout_subscribers_open 1",
+            "fanout_delivery_latency_seconds{quantile=\"0.99\"}", "fanout_delivery_latency_seconds_count 1",
+            "fanout_lapped_disconnects_total 0");
+        assertThat(metrics).contains("fanout_deliveries_total 1");
+    }
+
+    @Test
+    void shouldHonourConfiguredCorsOrigins() throws IOException
+    {
+        start(ctx -> ctx.corsAllowedOrigins("https://app.example, https://other.example"));
+        final SseClient allowed = subscribe("/sse/c", "Origin: https://other.example");
+        assertThat(allowed.headers.get("access-control-allow-origin")).isEqualTo("https://other.example");
+        final SseClient denied = subscribe("/sse/c", "Origin: https://evil.example");
+        assertThat(denied.headers).doesNotContainKey("access-control-allow-origin");
+        final String preflight = HttpClient.exchange(server.port(),
+            "OPTIONS /publish/c HTTP/1.1\r\nOrigin: https://app.example\r\nConnection: close\r\n\r\n");
+        assertThat(HttpClient.status(preflight)).isEqualTo(204);
+        assertThat(preflight).contains("Access-Control-Allow-Origin: https://app.example");
+    }
+
+    private static List<Long> idsOf(final SseClient client)
+    {
+        final List<Long> ids = new ArrayList<>();
+        for (final EventStreamParser.Event event : client.events())
+        {
+            if (!"reset".equals(event.type))
+            {
+                ids.add(Long.parseLong(event.lastEventId));
+            }
+        }
+        return ids;
+    }
+
+    static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
