@@ -51,27 +51,32 @@ public final class Fanout
 
     private static void runServer(final boolean withDemoFeed) throws IOException
     {
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
         final FanoutServer.Context ctx = new FanoutServer.Context();
         if (withDemoFeed)
         {
             ctx.indexPage(resource("/demo/index.html"));
         }
-        try (FanoutServer server = FanoutServer.launch(ctx))
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
-                " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ")");
-            try (DemoFeed feed = withDemoFeed ? DemoFeed.start(server.engine(), DemoFeed.Settings.fromProperties()) : null)
+            try (FanoutServer server = FanoutServer.launch(ctx);
+                DemoFeed feed = withDemoFeed ? DemoFeed.start(server.engine(), DemoFeed.Settings.fromProperties()) : null)
             {
+                System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
+                    " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ")");
                 if (null != feed)
                 {
                     System.out.println("demo feed: " + feed.describe() + "; open http://localhost:" + server.port() + "/");
                 }
+                System.out.flush();
                 barrier.await();
                 System.out.println("shutting down: draining subscribers");
             }
+            System.out.println("stopped");
+            System.out.flush();
+            // SIGTERM/SIGINT started the JVM's shutdown, which would end with status 128+signal; everything is
+            // closed now, so end with 0 as documented, before the barrier releases that shutdown sequence.
+            Runtime.getRuntime().halt(0);
         }
-        System.out.println("stopped");
     }
 
     private static byte[] resource(final String name) throws IOException

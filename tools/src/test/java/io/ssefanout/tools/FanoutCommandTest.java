@@ -1,0 +1,159 @@
+package io.ssefanout.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the {@code fanout} command as a real process: the demo serves its page and streams ticks, and SIGTERM drains
+ * subscribers and exits 0.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FanoutCommandTest
+{
+    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldServeDemoPageAndTicksThenExitZeroOnSigterm() throws Exception
+    {
+        final Process process = start("demo", "--demo.rate", "200");
+        try
+        {
+            final int port = awaitPort(process);
+            final String page = request(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 5000);
+            assertThat(page).startsWith("HTTP/1.1 200").contains("new EventSource('/sse/ticks')");
+            assertThat(page).doesNotContain("http://", "https://");
+
+            try (Socket subscriber = new Socket())
+            {
+                subscriber.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                subscriber.setSoTimeout(100);
+                subscriber.getOutputStream().write(
+                    "GET /sse/ticks HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                final String ticks = readUntil(subscriber.getInputStream(), text -> count(text, "\"sym\":") >= 5, 10_000);
+                assertThat(count(ticks, "\"sym\":")).isGreaterThanOrEqualTo(5);
+
+                process.destroy();
+                final String rest = readUntil(subscriber.getInputStream(), text -> false, 10_000);
+                assertThat(rest).contains("retry: ").endsWith("0\r\n\r\n");
+            }
+            assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+    }
+
+    private Process start(final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-Dfanout.port=0");
+        command.add("-Dfanout.bind.address=127.0.0.1");
+        command.add("-Dfanout.dir=" + dir);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Fanout.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    private static int awaitPort(final Process process) throws IOException
+    {
+        final BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            final Matcher matcher = LISTENING.matcher(line);
+            if (matcher.find())
+            {
+                final Thread drain = new Thread(() -> reader.lines().forEach(l -> { }), "drain-stdout");
+                drain.setDaemon(true);
+                drain.start();
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new IOException("server exited before listening");
+    }
+
+    private static String request(final int port, final String request, final long timeoutMs) throws IOException
+    {
+        try (Socket socket = new Socket())
+        {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(100);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return readUntil(socket.getInputStream(), text -> false, timeoutMs);
+        }
+    }
+
+    /**
+     * Read until the condition holds, the peer closes, or the deadline passes.
+     */
+    private static String readUntil(
+        final InputStream in, final java.util.function.Predicate<String> condition, final long timeoutMs)
+        throws IOException
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final byte[] buffer = new byte[8192];
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadlineNs)
+        {
+            try
+            {
+                final int n = in.read(buffer);
+                if (n < 0)
+                {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                if (condition.test(out.toString(StandardCharsets.UTF_8)))
+                {
+                    break;
+                }
+            }
+            catch (final SocketTimeoutException ignore)
+            {
+                // poll again until the deadline
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int count(final String text, final String needle)
+    {
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1))
+        {
+            count++;
+        }
+        return count;
+    }
+}
