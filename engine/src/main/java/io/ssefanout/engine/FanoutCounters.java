@@ -26,8 +26,8 @@ public final class FanoutCounters implements AutoCloseable
     public FanoutCounters()
     {
         final int count = CounterDescriptor.values().length;
-        metaData = BufferUtil.allocateDirectAligned(count * CountersReader.METADATA_LENGTH, 64);
-        values = BufferUtil.allocateDirectAligned(count * CountersReader.COUNTER_LENGTH, 64);
+        metaData = ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH);
+        values = ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH);
         countersManager = new ConcurrentCountersManager(new UnsafeBuffer(metaData), new UnsafeBuffer(values));
         counters = new AtomicCounter[count];
         for (final CounterDescriptor descriptor : CounterDescriptor.values())

@@ -72,7 +72,7 @@ public final class FanoutEngine implements AutoCloseable
         this.eventsRejectedRingFull = counters.get(CounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
         final int slotLength = SseFrameEncoder.MAX_EVENT_TYPE_LENGTH + ctx.payloadMaxLength();
-        this.slab = BufferUtil.allocateDirectAligned(ctx.ringSize() * slotLength, 64);
+        this.slab = ByteBuffer.allocateDirect(ctx.ringSize() * slotLength);
         final AtomicInteger nextSlot = new AtomicInteger();
         final EventFactory<IngestEvent> factory = () ->
         {

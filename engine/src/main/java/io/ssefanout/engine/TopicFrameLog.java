@@ -96,9 +96,9 @@ public final class TopicFrameLog implements AutoCloseable
         this.indexMask = indexCapacity - 1;
         this.maxLagBytes = capacity / 2;
         this.maxLagFrames = indexCapacity / 2;
-        this.dataByteBuffer = BufferUtil.allocateDirectAligned(capacity, 64);
+        this.dataByteBuffer = ByteBuffer.allocateDirect(capacity);
         this.data = new UnsafeBuffer(dataByteBuffer);
-        this.indexByteBuffer = BufferUtil.allocateDirectAligned(indexCapacity * INDEX_ENTRY_LENGTH, 64);
+        this.indexByteBuffer = ByteBuffer.allocateDirect(indexCapacity * INDEX_ENTRY_LENGTH);
         this.index = new UnsafeBuffer(indexByteBuffer);
     }
 

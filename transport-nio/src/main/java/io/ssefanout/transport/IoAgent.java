@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 final class IoAgent implements Agent
 {
     private static final int MAX_WRITES_PER_CONNECTION_PER_CYCLE = 8;
+    private static final int SUBSCRIBERS_BETWEEN_REQUEST_POLLS = 32;
     private static final int COMMAND_DRAIN_LIMIT = 64;
     private static final long SWEEP_INTERVAL_NS = 50_000_000L;
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
@@ -72,6 +73,7 @@ final class IoAgent implements Agent
     private final ManyToOneConcurrentArrayQueue<SocketChannel> newChannels = new ManyToOneConcurrentArrayQueue<>(1024);
     private final Consumer<SocketChannel> newChannelHandler = this::onNewChannel;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
+    private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
     private final HttpRequestParser parser;
     private final ResponseWriter response;
     private final SingleWriterRecorder latencyRecorder;
@@ -109,6 +111,7 @@ final class IoAgent implements Agent
     private int backlogCount;
 
     private long nowNs;
+    private int subscribersSinceRequestPoll;
     private long nextSweepNs;
     private long pendingDeliveries;
     private long pendingBytes;
@@ -141,7 +144,7 @@ final class IoAgent implements Agent
         this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
         this.writeMaxLength = ctx.writeMaxLength();
 
-        this.readByteBuffer = BufferUtil.allocateDirectAligned(READ_BUFFER_LENGTH, 64);
+        this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
         this.readBuffer = new UnsafeBuffer(readByteBuffer);
         this.scratch = new UnsafeBuffer(new byte[Math.max(ctx.requestLineMaxLength(), TopicRegistry.MAX_TOPIC_NAME_LENGTH)]);
         this.eventTypeScratch = new UnsafeBuffer(new byte[ctx.requestLineMaxLength()]);
@@ -351,6 +354,34 @@ final class IoAgent implements Agent
         {
             errorHandler.onError(ex);
             close(connection);
+        }
+    }
+
+    /**
+     * Handle only connections still reading requests (publishers), between subscriber writes of a long fan-out
+     * pass, so a publisher's next request is not held up by the whole pass. Other ready keys stay ready
+     * (level-triggered) for the main select. Request handling never removes a subscriber, so the pass in progress
+     * stays valid.
+     */
+    private void onRequestSelected(final SelectionKey key)
+    {
+        final Connection connection = (Connection)key.attachment();
+        if (key.isValid() && Connection.READING_REQUESTS == connection.state && !connection.isWriteBlocked &&
+            (key.readyOps() & SelectionKey.OP_READ) != 0)
+        {
+            try
+            {
+                onReadable(connection);
+            }
+            catch (final IOException ex)
+            {
+                close(connection);
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+                close(connection);
+            }
         }
     }
 
@@ -918,10 +949,27 @@ final class IoAgent implements Agent
                 else
                 {
                     writeSubscriber(connection);
+                    if (++subscribersSinceRequestPoll >= SUBSCRIBERS_BETWEEN_REQUEST_POLLS)
+                    {
+                        subscribersSinceRequestPoll = 0;
+                        pollRequests();
+                    }
                 }
             }
         }
         return workCount;
+    }
+
+    private void pollRequests()
+    {
+        try
+        {
+            selector.selectNow(requestKeyHandler);
+        }
+        catch (final IOException ex)
+        {
+            errorHandler.onError(ex);
+        }
     }
 
     private int writeBacklog()

@@ -22,7 +22,7 @@ final class ResponseWriter
 
     ResponseWriter(final int capacity, final CorsPolicy corsPolicy)
     {
-        this.byteBuffer = BufferUtil.allocateDirectAligned(capacity, 64);
+        this.byteBuffer = ByteBuffer.allocateDirect(capacity);
         this.buffer = new UnsafeBuffer(byteBuffer);
         this.corsPolicy = corsPolicy;
     }
