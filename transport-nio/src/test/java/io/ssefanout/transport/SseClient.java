@@ -32,6 +32,7 @@ final class SseClient implements AutoCloseable
     private final byte[] readBuffer = new byte[64 * 1024];
     private boolean isChunked;
     private boolean isEof;
+    String eofReason = "open";
 
     private SseClient(final Socket socket) throws IOException
     {
@@ -158,11 +159,13 @@ final class SseClient implements AutoCloseable
         catch (final IOException ex)
         {
             isEof = true;
+            eofReason = ex.toString();
             return;
         }
         if (n < 0)
         {
             isEof = true;
+            eofReason = "closed by server";
             return;
         }
         if (isChunked)
