@@ -58,7 +58,7 @@ class DemoPageBrowserTest
                 int count = 0;
                 while (count < 20 && System.nanoTime() < deadlineNs)
                 {
-                    count = Integer.parseInt(page.evaluate("document.getElementById('count').textContent"));
+                    count = Integer.parseInt(page.evaluate("(document.getElementById('count') || { textContent: '0' }).textContent"));
                 }
                 assertThat(count).isGreaterThanOrEqualTo(20);
                 assertThat(page.evaluate("document.getElementById('status').textContent")).isEqualTo("streaming");

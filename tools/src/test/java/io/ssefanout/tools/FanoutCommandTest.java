@@ -94,13 +94,28 @@ class FanoutCommandTest
             final Matcher matcher = LISTENING.matcher(line);
             if (matcher.find())
             {
-                final Thread drain = new Thread(() -> reader.lines().forEach(l -> { }), "drain-stdout");
+                final Thread drain = new Thread(() -> drain(reader), "drain-stdout");
                 drain.setDaemon(true);
                 drain.start();
                 return Integer.parseInt(matcher.group(1));
             }
         }
         throw new IOException("server exited before listening");
+    }
+
+    private static void drain(final BufferedReader reader)
+    {
+        try
+        {
+            while (null != reader.readLine())
+            {
+                Thread.onSpinWait();
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process ended and its stream closed
+        }
     }
 
     private static String request(final int port, final String request, final long timeoutMs) throws IOException
