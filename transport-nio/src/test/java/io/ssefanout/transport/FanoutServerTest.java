@@ -262,6 +262,8 @@ class FanoutServerTest
     @Test
     void shouldShutDownGracefullyDeliveringEncodedEventsAndLeavingNothingBehind() throws Exception
     {
+        start(ctx -> { }).close();
+        final long fdsBefore = openFileDescriptors();   // after a first run has opened every jar it loads classes from
         start(ctx -> { });
         final int port = server.port();
         final SseClient client = subscribe("/sse/t");
@@ -274,6 +276,8 @@ class FanoutServerTest
         server = null;
 
         assertThat(client.awaitEof(5000)).isTrue();
+        client.close();
+        assertThat(openFileDescriptors()).isLessThanOrEqualTo(fdsBefore);
         assertThat(idsOf(client)).isEqualTo(ids);
         assertThat(client.parser.retryMs()).isGreaterThanOrEqualTo(3000);
         assertThat(client.isChunkedBodyComplete()).isTrue();
@@ -385,6 +389,14 @@ class FanoutServerTest
             }
         }
         return ids;
+    }
+
+    private static long openFileDescriptors() throws IOException
+    {
+        try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(java.nio.file.Paths.get("/proc/self/fd")))
+        {
+            return fds.count();
+        }
     }
 
     static byte[] ascii(final String text)
