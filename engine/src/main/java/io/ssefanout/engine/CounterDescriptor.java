@@ -35,8 +35,8 @@ public enum CounterDescriptor
     RESETS_SENT(13, "fanout_resets_sent_total", "counter", "Reset events sent on resume"),
     /** Unexpected errors. */
     ERRORS(14, "fanout_errors_total", "counter", "Unexpected errors"),
-    /** Topics known. */
-    TOPICS(15, "fanout_topics", "gauge", "Topics known"),
+    /** Topics with a frame log. */
+    TOPICS(15, "fanout_topics", "gauge", "Topics with a frame log"),
     /** HTTP requests rejected: malformed (400). */
     REJECTS_BAD_REQUEST(16, "fanout_rejects_bad_request_total", "counter", "Requests rejected 400"),
     /** HTTP requests rejected: unknown path (404). */

@@ -26,6 +26,11 @@ public final class EngineConfiguration
     /** Default log capacity. */
     public static final int LOG_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
+    /** Total bytes all topic logs may take (data and index); a publish that needs a new log beyond it gets 503. */
+    public static final String LOG_MEMORY_MAX_PROP_NAME = "fanout.log.memory.max";
+    /** Default log memory budget. */
+    public static final long LOG_MEMORY_MAX_DEFAULT = 512L * 1024 * 1024;
+
     /** Frames indexed per topic, a power of two; half of it is the replay and lag window in frames. */
     public static final String LOG_INDEX_CAPACITY_PROP_NAME = "fanout.log.index.capacity";
     /** Default index capacity. */
@@ -77,6 +82,14 @@ public final class EngineConfiguration
     public static int logCapacity()
     {
         return SystemUtil.getSizeAsInt(LOG_CAPACITY_PROP_NAME, LOG_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #LOG_MEMORY_MAX_PROP_NAME} or its default.
+     */
+    public static long logMemoryMax()
+    {
+        return SystemUtil.getSizeAsLong(LOG_MEMORY_MAX_PROP_NAME, LOG_MEMORY_MAX_DEFAULT);
     }
 
     /**

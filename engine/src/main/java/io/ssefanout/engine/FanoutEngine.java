@@ -21,6 +21,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -43,6 +45,8 @@ public final class FanoutEngine implements AutoCloseable
     public static final long CLOSED = -2;
     /** {@link #tryPublish} result: payload too large or event type invalid. */
     public static final long INVALID = -3;
+    /** {@link #tryPublish} result: the topic needs a frame log and the log memory budget is spent. */
+    public static final long NO_LOG_MEMORY = -4;
 
     private final Context ctx;
     private final FanoutCounters counters;
@@ -56,7 +60,9 @@ public final class FanoutEngine implements AutoCloseable
     private final AtomicCounter eventsPublished;
     private final AtomicCounter eventsRejectedRingFull;
     private final AtomicInteger publishersInFlight = new AtomicInteger();
-    private final UnsafeBuffer scratch = new UnsafeBuffer(0, 0);
+    private final AtomicCounter topicCount;
+    private final List<TopicFrameLog> logs = new ArrayList<>();
+    private long logMemoryUsed;
     private volatile boolean isAcceptingPublishes = true;
     private boolean isIngestStopped;
     private boolean isClosed;
@@ -67,7 +73,8 @@ public final class FanoutEngine implements AutoCloseable
         this.counters = ctx.counters();
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
-        this.sequencer = new Sequencer(eventIds, ctx.chunked(), ctx.logCapacity(), ctx.logIndexCapacity(), counters);
+        this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
+        this.topicCount = counters.get(CounterDescriptor.TOPICS);
         this.eventsPublished = counters.get(CounterDescriptor.EVENTS_PUBLISHED);
         this.eventsRejectedRingFull = counters.get(CounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
@@ -178,6 +185,11 @@ public final class FanoutEngine implements AutoCloseable
             return INVALID;
         }
 
+        if (null == topic.log() && !newLog(topic))
+        {
+            return NO_LOG_MEMORY;
+        }
+
         publishersInFlight.getAndIncrement();
         try
         {
@@ -213,6 +225,52 @@ public final class FanoutEngine implements AutoCloseable
         finally
         {
             publishersInFlight.getAndDecrement();
+        }
+    }
+
+    /**
+     * Give a topic its frame log, within the log memory budget. Control path: once per topic, on the first publish,
+     * on the publisher's thread; the sequencer only ever writes logs that exist.
+     */
+    private boolean newLog(final Topic topic)
+    {
+        synchronized (logs)
+        {
+            if (null != topic.log())
+            {
+                return true;
+            }
+            final long bytes = (long)ctx.logCapacity() + (long)ctx.logIndexCapacity() * TopicFrameLog.INDEX_ENTRY_LENGTH;
+            if (isClosed || logMemoryUsed + bytes > ctx.logMemoryMax())
+            {
+                return false;
+            }
+            final TopicFrameLog log;
+            try
+            {
+                log = new TopicFrameLog(ctx.logCapacity(), ctx.logIndexCapacity());
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                ctx.errorHandler().onError(ex);
+                return false;
+            }
+            logMemoryUsed += bytes;
+            logs.add(log);
+            topic.log(log);
+            topicCount.setRelease(logs.size());
+            return true;
+        }
+    }
+
+    /**
+     * @return bytes taken by topic logs.
+     */
+    public long logMemoryUsed()
+    {
+        synchronized (logs)
+        {
+            return logMemoryUsed;
         }
     }
 
@@ -316,7 +374,14 @@ public final class FanoutEngine implements AutoCloseable
         }
         isClosed = true;
         stopIngest(ctx.shutdownTimeoutNs());
-        sequencer.closeLogs();
+        synchronized (logs)
+        {
+            for (final TopicFrameLog log : logs)
+            {
+                log.close();
+            }
+            logs.clear();
+        }
         BufferUtil.free(slab);
     }
 
@@ -371,6 +436,7 @@ public final class FanoutEngine implements AutoCloseable
         private int payloadMaxLength = EngineConfiguration.payloadMaxLength();
         private int logCapacity = EngineConfiguration.logCapacity();
         private int logIndexCapacity = EngineConfiguration.logIndexCapacity();
+        private long logMemoryMax = EngineConfiguration.logMemoryMax();
         private boolean chunked = EngineConfiguration.chunked();
         private String waitStrategy = EngineConfiguration.waitStrategy();
         private Path dir = EngineConfiguration.dir();
@@ -495,6 +561,24 @@ public final class FanoutEngine implements AutoCloseable
         public Context logIndexCapacity(final int logIndexCapacity)
         {
             this.logIndexCapacity = logIndexCapacity;
+            return this;
+        }
+
+        /**
+         * @return total bytes all topic logs may take.
+         */
+        public long logMemoryMax()
+        {
+            return logMemoryMax;
+        }
+
+        /**
+         * @param logMemoryMax total bytes all topic logs may take.
+         * @return this.
+         */
+        public Context logMemoryMax(final long logMemoryMax)
+        {
+            this.logMemoryMax = logMemoryMax;
             return this;
         }
 
@@ -632,6 +716,7 @@ public final class FanoutEngine implements AutoCloseable
                 ", payloadMaxLength=" + payloadMaxLength +
                 ", logCapacity=" + logCapacity +
                 ", logIndexCapacity=" + logIndexCapacity +
+                ", logMemoryMax=" + logMemoryMax +
                 ", chunked=" + chunked +
                 ", waitStrategy=" + waitStrategy +
                 ", dir=" + dir +

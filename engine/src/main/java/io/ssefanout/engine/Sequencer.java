@@ -32,13 +32,8 @@ public final class Sequencer implements EventHandler<IngestEvent>
 
     private final EventIdSequence eventIds;
     private final boolean isChunked;
-    private final int logCapacity;
-    private final int logIndexCapacity;
     private final AtomicCounter framesAppended;
-    private final AtomicCounter topicCount;
     private volatile Runnable[] wakeListeners = new Runnable[0];
-    private TopicFrameLog[] logs = new TopicFrameLog[16];
-    private int logCount;
 
     @SuppressWarnings("unused")
     private volatile long publishedEventId;
@@ -46,16 +41,11 @@ public final class Sequencer implements EventHandler<IngestEvent>
     Sequencer(
         final EventIdSequence eventIds,
         final boolean isChunked,
-        final int logCapacity,
-        final int logIndexCapacity,
         final FanoutCounters counters)
     {
         this.eventIds = eventIds;
         this.isChunked = isChunked;
-        this.logCapacity = logCapacity;
-        this.logIndexCapacity = logIndexCapacity;
         this.framesAppended = counters.get(CounterDescriptor.FRAMES_APPENDED);
-        this.topicCount = counters.get(CounterDescriptor.TOPICS);
         PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
     }
 
@@ -125,11 +115,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
         event.topic = null;
         if (null != topic)
         {
-            TopicFrameLog log = topic.log();
-            if (null == log)
-            {
-                log = newLog(topic);
-            }
+            final TopicFrameLog log = topic.log();
 
             final int frameLength = SseFrameEncoder.eventFrameLength(
                 isChunked, eventId, event.eventTypeLength, event.payload, 0, event.payloadLength);
@@ -162,28 +148,4 @@ public final class Sequencer implements EventHandler<IngestEvent>
         }
     }
 
-    /**
-     * Free every log. Only after every consumer has stopped.
-     */
-    void closeLogs()
-    {
-        for (int i = 0; i < logCount; i++)
-        {
-            logs[i].close();
-        }
-        logCount = 0;
-    }
-
-    private TopicFrameLog newLog(final Topic topic)
-    {
-        final TopicFrameLog log = new TopicFrameLog(logCapacity, logIndexCapacity);
-        if (logCount == logs.length)
-        {
-            logs = Arrays.copyOf(logs, logs.length * 2);
-        }
-        logs[logCount++] = log;
-        topic.log(log);
-        topicCount.setRelease(logCount);
-        return log;
-    }
 }

@@ -30,6 +30,11 @@ public final class Fanout
             return;
         }
         final String command = args[0];
+        if ("loadgen".equals(command))
+        {
+            LoadGenerator.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         final String[] rest = applyFlags(Arrays.copyOfRange(args, 1, args.length));
         switch (command)
         {
@@ -140,6 +145,7 @@ public final class Fanout
             "  server                 run the server (fanout.port, default 8080)",
             "  demo                   run the server with a synthetic market-data feed on topic 'ticks' and a page at /",
             "                         (--demo.symbols 50 --demo.rate 20 events/s)",
+            "  loadgen [flags]        subscribers + fixed-rate publisher against any SSE server (loadgen --help)",
             "  publish TOPIC [DATA]   publish DATA (or each line of stdin) to TOPIC; --url http://127.0.0.1:8080 --event NAME",
             "Every --name value sets the system property fanout.name; see README.md for the full list."));
     }

@@ -688,6 +688,10 @@ final class IoAgent implements Agent
         {
             rejectUnavailable(connection, "ingest ring full", buffer, keepAlive);
         }
+        else if (FanoutEngine.NO_LOG_MEMORY == eventId)
+        {
+            rejectUnavailable(connection, "log memory budget reached (fanout.log.memory.max)", buffer, keepAlive);
+        }
         else if (FanoutEngine.CLOSED == eventId)
         {
             rejectUnavailable(connection, "shutting down", buffer, false);

@@ -1,0 +1,138 @@
+package io.ssefanout.tools;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Settings of {@code fanout loadgen}, parsed from {@code --name value} flags.
+ */
+final class LoadGenSettings
+{
+    String subUrl = "http://127.0.0.1:8080/sse/{topic}";
+    String pubUrl = "http://127.0.0.1:8080/publish/{topic}";
+    String topicPrefix = "bench";
+    int topicCount = 1;
+    int minTopicsPerConnection = 1;
+    int maxTopicsPerConnection = 1;
+    int connections = 100;
+    int ratePerSecond = 100;
+    int durationSeconds = 20;
+    int warmupSeconds = 5;
+    int size = 128;
+    int ioThreads = 1;
+    int pubConnections = 2;
+    int sourceAddresses = 0;
+    int maxPendingConnects = 256;
+    long serverPid = -1;
+    String jsonOut;
+    String label = "";
+    int drainIdleSeconds = 3;
+    int drainMaxSeconds = 10;
+    boolean isQuiet;
+
+    static LoadGenSettings parse(final String[] args)
+    {
+        final LoadGenSettings settings = new LoadGenSettings();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String flag = args[i];
+            if ("--quiet".equals(flag))
+            {
+                settings.isQuiet = true;
+                continue;
+            }
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("missing value for " + flag);
+            }
+            final String value = args[++i];
+            switch (flag)
+            {
+                case "--sub-url": settings.subUrl = value; break;
+                case "--pub-url": settings.pubUrl = value; break;
+                case "--topic": settings.topicPrefix = value; break;
+                case "--topics": settings.topicCount = Integer.parseInt(value); break;
+                case "--topics-per-conn":
+                    final String[] range = value.split("-");
+                    settings.minTopicsPerConnection = Integer.parseInt(range[0]);
+                    settings.maxTopicsPerConnection = Integer.parseInt(range[range.length - 1]);
+                    break;
+                case "--conns": settings.connections = Integer.parseInt(value); break;
+                case "--rate": settings.ratePerSecond = Integer.parseInt(value); break;
+                case "--duration": settings.durationSeconds = Integer.parseInt(value); break;
+                case "--warmup": settings.warmupSeconds = Integer.parseInt(value); break;
+                case "--size": settings.size = Integer.parseInt(value); break;
+                case "--io-threads": settings.ioThreads = Integer.parseInt(value); break;
+                case "--pub-conns": settings.pubConnections = Integer.parseInt(value); break;
+                case "--source-addresses": settings.sourceAddresses = Integer.parseInt(value); break;
+                case "--max-pending-connects": settings.maxPendingConnects = Integer.parseInt(value); break;
+                case "--server-pid": settings.serverPid = Long.parseLong(value); break;
+                case "--json-out": settings.jsonOut = value; break;
+                case "--label": settings.label = value; break;
+                case "--drain-idle": settings.drainIdleSeconds = Integer.parseInt(value); break;
+                case "--drain-max": settings.drainMaxSeconds = Integer.parseInt(value); break;
+                default: throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
+        if (settings.size < 64)
+        {
+            throw new IllegalArgumentException("--size must be at least 64 bytes (the stamp takes that much)");
+        }
+        if (settings.minTopicsPerConnection < 1 || settings.maxTopicsPerConnection > settings.topicCount ||
+            settings.minTopicsPerConnection > settings.maxTopicsPerConnection)
+        {
+            throw new IllegalArgumentException("--topics-per-conn must lie within 1..--topics");
+        }
+        if (0 == settings.sourceAddresses)
+        {
+            // about 28,000 ephemeral ports per source address; stay well below
+            settings.sourceAddresses = 1 + settings.connections / 20_000;
+        }
+        return settings;
+    }
+
+    String topicName(final int topic)
+    {
+        return 1 == topicCount ? topicPrefix : topicPrefix + topic;
+    }
+
+    URI subscribeUri(final String[] topics)
+    {
+        if (1 == topics.length)
+        {
+            return URI.create(subUrl.replace("{topic}", topics[0]));
+        }
+        final StringBuilder query = new StringBuilder();
+        for (final String topic : topics)
+        {
+            query.append(query.length() == 0 ? "" : "&").append("topic=").append(topic);
+        }
+        final String base = subUrl.replace("/{topic}", "").replace("{topic}", "");
+        return URI.create(base + (base.contains("?") ? "&" : "?") + query);
+    }
+
+    URI publishUri(final int topic)
+    {
+        return URI.create(pubUrl.replace("{topic}", topicName(topic)));
+    }
+
+    static String usage()
+    {
+        return String.join(String.format(Locale.ROOT, "%n"),
+            "usage: fanout loadgen [flags]",
+            "  --sub-url T            subscribe URL template, {topic} replaced (several topics: ?topic=a&topic=b on T without /{topic})",
+            "  --pub-url T            publish URL template (POST, body = event data)",
+            "  --topic NAME           topic name, or prefix when --topics > 1 (default bench)",
+            "  --topics N             topics (default 1); --topics-per-conn A-B: each connection takes A..B of them",
+            "  --conns N              subscriber connections (default 100)",
+            "  --rate R               events per second over all topics (default 100)",
+            "  --duration S --warmup S  measured and warm-up seconds of publishing (default 20, 5)",
+            "  --size B               event data bytes (default 128, at least 64)",
+            "  --io-threads T         subscriber selector threads (default 1)",
+            "  --pub-conns P          publisher keep-alive connections, one request in flight each (default 2)",
+            "  --source-addresses K   spread subscribers over 127.0.0.1..127.0.0.K (default 1 per 20,000)",
+            "  --server-pid PID       sample the server's CPU (utime+stime) and peak RSS from /proc",
+            "  --json-out FILE --label TEXT   append the result JSON line to FILE",
+            "  --quiet                no progress lines on stderr");
+    }
+}

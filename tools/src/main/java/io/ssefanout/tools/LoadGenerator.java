@@ -1,0 +1,711 @@
+package io.ssefanout.tools;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code fanout loadgen}: N event-stream subscribers on a few NIO threads and a fixed-rate publisher over keep-alive
+ * HTTP, against any SSE server given URL templates. Event {@code i} is stamped with its intended send time
+ * ({@code start + i/R}, {@link System#nanoTime()}, which is CLOCK_MONOTONIC and comparable across processes on
+ * Linux), so a publisher held up by the server still charges the delay to latency (coordinated omission). Reports
+ * deliveries, missing and duplicate events per connection, latency percentiles, and with {@code --server-pid} the
+ * server's CPU per 1000 deliveries, write syscalls per delivery and peak RSS; prints one {@code RESULT_JSON} line.
+ */
+final class LoadGenerator
+{
+    private static final long HIGHEST_LATENCY_NS = TimeUnit.SECONDS.toNanos(120);
+
+    private final LoadGenSettings settings;
+    private final List<SubscriberConnection> connections = new ArrayList<>();
+    private final int totalEvents;
+    private final int[] topicOfSeq;
+    private final Histogram publishLag = new Histogram(HIGHEST_LATENCY_NS, 3);
+    private final AtomicLong pubErrors = new AtomicLong();
+    private volatile String firstError = "";
+    private volatile long startNs;
+    private volatile long measureFromNs = Long.MAX_VALUE;
+
+    private LoadGenerator(final LoadGenSettings settings)
+    {
+        this.settings = settings;
+        this.totalEvents = settings.ratePerSecond * (settings.warmupSeconds + settings.durationSeconds);
+        this.topicOfSeq = new int[totalEvents];
+        Arrays.fill(topicOfSeq, -1);
+    }
+
+    static void run(final String[] args) throws Exception
+    {
+        if (args.length > 0 && ("--help".equals(args[0]) || "help".equals(args[0])))
+        {
+            System.out.println(LoadGenSettings.usage());
+            return;
+        }
+        final LoadGenSettings settings = LoadGenSettings.parse(args);
+        new LoadGenerator(settings).execute();
+    }
+
+    private void execute() throws Exception
+    {
+        final Random random = new Random(7);
+        for (int i = 0; i < settings.connections; i++)
+        {
+            final int count = settings.minTopicsPerConnection +
+                random.nextInt(settings.maxTopicsPerConnection - settings.minTopicsPerConnection + 1);
+            final int[] topics = new int[count];
+            final List<Integer> pool = new ArrayList<>();
+            for (int t = 0; t < settings.topicCount; t++)
+            {
+                pool.add(t);
+            }
+            for (int k = 0; k < count; k++)
+            {
+                topics[k] = 1 == settings.topicCount ? 0 : pool.remove(random.nextInt(pool.size()));
+            }
+            Arrays.sort(topics);
+            connections.add(new SubscriberConnection(i, topics, settings.size + 256));
+        }
+
+        final IoThread[] ioThreads = new IoThread[settings.ioThreads];
+        for (int t = 0; t < ioThreads.length; t++)
+        {
+            ioThreads[t] = new IoThread(t);
+            ioThreads[t].start();
+        }
+
+        final long connectStartNs = System.nanoTime();
+        final long connectDeadlineNs = connectStartNs + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < connectDeadlineNs && countHeads() + countFailed(ioThreads) < settings.connections)
+        {
+            progress("connecting: " + countHeads() + " of " + settings.connections);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
+        final double connectSeconds = (System.nanoTime() - connectStartNs) / 1e9;
+        final int established = countOk();
+        progress("connected " + established + " of " + settings.connections + " in " + connectSeconds + " s");
+
+        startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        measureFromNs = startNs + TimeUnit.SECONDS.toNanos(settings.warmupSeconds);
+        final Thread[] publishers = new Thread[settings.pubConnections];
+        for (int p = 0; p < publishers.length; p++)
+        {
+            final int publisherIndex = p;
+            publishers[p] = new Thread(() -> publish(publisherIndex), "loadgen-pub-" + p);
+            publishers[p].start();
+        }
+
+        long cpuStart = -1;
+        long writesStart = -1;
+        boolean isWindowOpen = false;
+        long lastDeliveries = 0;
+        long lastProgressNs = System.nanoTime();
+        final long publishEndNs = startNs +
+            TimeUnit.SECONDS.toNanos(settings.warmupSeconds + settings.durationSeconds + 5);
+        while (anyAlive(publishers) && System.nanoTime() < publishEndNs + TimeUnit.SECONDS.toNanos(5))
+        {
+            if (!isWindowOpen && System.nanoTime() >= measureFromNs)
+            {
+                isWindowOpen = true;
+                cpuStart = settings.serverPid > 0 ? ProcStats.cpuMicros(settings.serverPid) : -1;
+                writesStart = settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (System.nanoTime() - lastProgressNs >= TimeUnit.SECONDS.toNanos(1))
+            {
+                final long deliveries = totalDeliveries(ioThreads);
+                progress(String.format(Locale.ROOT, "published %d, delivered %d (%d/s)",
+                    publishedCount(), deliveries, deliveries - lastDeliveries));
+                lastDeliveries = deliveries;
+                lastProgressNs = System.nanoTime();
+            }
+        }
+        for (final Thread publisher : publishers)
+        {
+            publisher.interrupt();
+            publisher.join(TimeUnit.SECONDS.toMillis(5));
+        }
+
+        final long drainStartNs = System.nanoTime();
+        long lastChangeNs = drainStartNs;
+        long seen = totalDeliveries(ioThreads);
+        while (System.nanoTime() - lastChangeNs < TimeUnit.SECONDS.toNanos(settings.drainIdleSeconds) &&
+            System.nanoTime() - drainStartNs < TimeUnit.SECONDS.toNanos(settings.drainMaxSeconds) &&
+            totalDeliveries(ioThreads) < expectedDeliveries())
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            final long now = totalDeliveries(ioThreads);
+            if (now != seen)
+            {
+                seen = now;
+                lastChangeNs = System.nanoTime();
+            }
+        }
+        final long cpuEnd = settings.serverPid > 0 ? ProcStats.cpuMicros(settings.serverPid) : -1;
+        final long writesEnd = settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
+        final long rssPeakKb = settings.serverPid > 0 ? ProcStats.peakRssKb(settings.serverPid) : -1;
+
+        for (final IoThread ioThread : ioThreads)
+        {
+            ioThread.shutdown();
+        }
+        report(ioThreads, established, connectSeconds, cpuStart, cpuEnd, writesStart, writesEnd, rssPeakKb);
+    }
+
+    private void publish(final int publisherIndex)
+    {
+        final byte[] pad = new byte[settings.size];
+        Arrays.fill(pad, (byte)'x');
+        final byte[] response = new byte[4096];
+        Socket socket = null;
+        try
+        {
+            for (int seq = publisherIndex; seq < totalEvents; seq += settings.pubConnections)
+            {
+                final long intendedNs = startNs + (long)seq * 1_000_000_000L / settings.ratePerSecond;
+                long waitNs;
+                while ((waitNs = intendedNs - System.nanoTime()) > 0)
+                {
+                    LockSupport.parkNanos(waitNs);
+                    if (Thread.currentThread().isInterrupted())
+                    {
+                        return;
+                    }
+                }
+                final int topic = seq % settings.topicCount;
+                final URI uri = settings.publishUri(topic);
+                if (null == socket || socket.isClosed())
+                {
+                    socket = new Socket();
+                    socket.setTcpNoDelay(true);
+                    socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+                    socket.setSoTimeout(30_000);
+                }
+                final String prefix = "{\"ts\":" + intendedNs + ",\"seq\":" + seq + ",\"pad\":\"";
+                final int padLength = Math.max(0, settings.size - prefix.length() - 2);
+                final byte[] body = new byte[prefix.length() + padLength + 2];
+                System.arraycopy(prefix.getBytes(StandardCharsets.US_ASCII), 0, body, 0, prefix.length());
+                System.arraycopy(pad, 0, body, prefix.length(), padLength);
+                body[body.length - 2] = '"';
+                body[body.length - 1] = '}';
+                final String path = uri.getRawPath() + (null == uri.getRawQuery() ? "" : "?" + uri.getRawQuery());
+                final byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() +
+                    "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+                final OutputStream out = socket.getOutputStream();
+                synchronized (publishLag)
+                {
+                    publishLag.recordValue(Math.min(Math.max(0, System.nanoTime() - intendedNs), HIGHEST_LATENCY_NS));
+                }
+                out.write(concat(head, body));
+                final int status = readResponse(socket.getInputStream(), response);
+                if (200 == status)
+                {
+                    topicOfSeq[seq] = topic;
+                }
+                else
+                {
+                    onPublishError("publish HTTP " + status);
+                    if (status < 0)
+                    {
+                        socket.close();
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            onPublishError("publish: " + ex);
+        }
+        finally
+        {
+            if (null != socket)
+            {
+                try
+                {
+                    socket.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // closing a publisher socket at the end
+                }
+            }
+        }
+    }
+
+    private void onPublishError(final String error)
+    {
+        if (0 == pubErrors.getAndIncrement())
+        {
+            firstError = error;
+        }
+    }
+
+    /**
+     * Read one response (head and Content-Length body).
+     *
+     * @return status, -1 when the connection closed.
+     */
+    private static int readResponse(final InputStream in, final byte[] buffer) throws IOException
+    {
+        int length = 0;
+        int headEnd = -1;
+        while (headEnd < 0)
+        {
+            final int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0)
+            {
+                return -1;
+            }
+            length += n;
+            for (int i = 3; i < length; i++)
+            {
+                if ('\n' == buffer[i] && '\r' == buffer[i - 1] && '\n' == buffer[i - 2])
+                {
+                    headEnd = i + 1;
+                    break;
+                }
+            }
+        }
+        final String head = new String(buffer, 0, headEnd, StandardCharsets.ISO_8859_1);
+        final int status = Integer.parseInt(head.substring(9, 12));
+        final int lengthAt = head.toLowerCase(Locale.ROOT).indexOf("content-length:");
+        int bodyLength = 0;
+        if (lengthAt >= 0)
+        {
+            bodyLength = Integer.parseInt(head.substring(lengthAt + 15, head.indexOf('\r', lengthAt)).trim());
+        }
+        int remaining = bodyLength - (length - headEnd);
+        while (remaining > 0)
+        {
+            final int n = in.read(buffer, 0, Math.min(buffer.length, remaining));
+            if (n < 0)
+            {
+                return -1;
+            }
+            remaining -= n;
+        }
+        return status;
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b)
+    {
+        final byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private int publishedCount()
+    {
+        int count = 0;
+        for (final int topic : topicOfSeq)
+        {
+            count += topic >= 0 ? 1 : 0;
+        }
+        return count;
+    }
+
+    private long expectedDeliveries()
+    {
+        final long[] perTopic = new long[settings.topicCount];
+        for (final int topic : topicOfSeq)
+        {
+            if (topic >= 0)
+            {
+                perTopic[topic]++;
+            }
+        }
+        long expected = 0;
+        for (final SubscriberConnection connection : connections)
+        {
+            if (200 == connection.status)
+            {
+                for (final int topic : connection.topics)
+                {
+                    expected += perTopic[topic];
+                }
+            }
+        }
+        return expected;
+    }
+
+    private int countHeads()
+    {
+        int count = 0;
+        for (final SubscriberConnection connection : connections)
+        {
+            count += connection.hasHead() ? 1 : 0;
+        }
+        return count;
+    }
+
+    private int countOk()
+    {
+        int count = 0;
+        for (final SubscriberConnection connection : connections)
+        {
+            count += 200 == connection.status ? 1 : 0;
+        }
+        return count;
+    }
+
+    private static int countFailed(final IoThread[] ioThreads)
+    {
+        int count = 0;
+        for (final IoThread ioThread : ioThreads)
+        {
+            count += ioThread.failedConnects;
+        }
+        return count;
+    }
+
+    private static long totalDeliveries(final IoThread[] ioThreads)
+    {
+        long total = 0;
+        for (final IoThread ioThread : ioThreads)
+        {
+            total += ioThread.deliveries;
+        }
+        return total;
+    }
+
+    private static boolean anyAlive(final Thread[] threads)
+    {
+        for (final Thread thread : threads)
+        {
+            if (thread.isAlive())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void progress(final String message)
+    {
+        if (!settings.isQuiet)
+        {
+            System.err.println("[loadgen] " + message);
+        }
+    }
+
+    private void report(
+        final IoThread[] ioThreads,
+        final int established,
+        final double connectSeconds,
+        final long cpuStart,
+        final long cpuEnd,
+        final long writesStart,
+        final long writesEnd,
+        final long rssPeakKb) throws IOException
+    {
+        final Histogram latency = new Histogram(HIGHEST_LATENCY_NS, 3);
+        long windowDeliveries = 0;
+        long lastDeliveryNs = 0;
+        for (final IoThread ioThread : ioThreads)
+        {
+            latency.add(ioThread.latency);
+            windowDeliveries += ioThread.window.measuredDeliveries;
+            lastDeliveryNs = Math.max(lastDeliveryNs, ioThread.window.lastDeliveryNs);
+        }
+
+        long missing = 0;
+        long duplicates = 0;
+        long deliveries = 0;
+        int closedByServer = 0;
+        int connectionsWithLoss = 0;
+        for (final SubscriberConnection connection : connections)
+        {
+            duplicates += connection.duplicates;
+            deliveries += connection.deliveries;
+            closedByServer += connection.isClosedByServer ? 1 : 0;
+            if (200 != connection.status)
+            {
+                continue;
+            }
+            long lost = 0;
+            for (int seq = 0; seq < totalEvents; seq++)
+            {
+                final int topic = topicOfSeq[seq];
+                if (topic >= 0 && Arrays.binarySearch(connection.topics, topic) >= 0 && !connection.seen.get(seq))
+                {
+                    lost++;
+                }
+            }
+            missing += lost;
+            connectionsWithLoss += lost > 0 ? 1 : 0;
+        }
+
+        final double windowSeconds = lastDeliveryNs > measureFromNs ? (lastDeliveryNs - measureFromNs) / 1e9 : 0;
+        final double deliveriesPerSecond = windowSeconds > 0 ? windowDeliveries / windowSeconds : 0;
+        final long cpuMicros = cpuEnd >= 0 && cpuStart >= 0 ? cpuEnd - cpuStart : -1;
+        final long writes = writesEnd >= 0 && writesStart >= 0 ? writesEnd - writesStart : -1;
+        final int published = publishedCount();
+        final long expected = expectedDeliveries();
+
+        final StringBuilder json = new StringBuilder("{");
+        field(json, "label", settings.label);
+        field(json, "tool", "fanout-loadgen");
+        field(json, "sub_url", settings.subUrl);
+        field(json, "pub_url", settings.pubUrl);
+        field(json, "topics", settings.topicCount);
+        field(json, "topics_per_conn", settings.minTopicsPerConnection + "-" + settings.maxTopicsPerConnection);
+        field(json, "conns_target", settings.connections);
+        field(json, "conns_established", established);
+        field(json, "conns_closed_by_server", closedByServer);
+        field(json, "connect_s", round(connectSeconds));
+        field(json, "rate_target", settings.ratePerSecond);
+        field(json, "size", settings.size);
+        field(json, "warmup_s", settings.warmupSeconds);
+        field(json, "duration_s", settings.durationSeconds);
+        field(json, "published", published);
+        field(json, "pub_errors", pubErrors.get());
+        field(json, "pub_lag_p50_us", publishLag.getValueAtPercentile(50) / 1000);
+        field(json, "pub_lag_p99_us", publishLag.getValueAtPercentile(99) / 1000);
+        field(json, "expected_deliveries", expected);
+        field(json, "deliveries", deliveries);
+        field(json, "missing", missing);
+        field(json, "duplicates", duplicates);
+        field(json, "conns_with_missing", connectionsWithLoss);
+        field(json, "window_s", round(windowSeconds));
+        field(json, "window_deliveries", windowDeliveries);
+        field(json, "deliveries_per_s", Math.round(deliveriesPerSecond));
+        field(json, "target_deliveries_per_s", expected * settings.ratePerSecond / Math.max(1, totalEvents));
+        field(json, "lat_p50_us", latency.getValueAtPercentile(50) / 1000);
+        field(json, "lat_p90_us", latency.getValueAtPercentile(90) / 1000);
+        field(json, "lat_p99_us", latency.getValueAtPercentile(99) / 1000);
+        field(json, "lat_p999_us", latency.getValueAtPercentile(99.9) / 1000);
+        field(json, "lat_max_us", latency.getMaxValue() / 1000);
+        field(json, "server_cpu_ms", cpuMicros >= 0 ? cpuMicros / 1000 : -1);
+        field(json, "server_cpu_util", cpuMicros >= 0 && windowSeconds > 0 ? round(cpuMicros / 1e6 / windowSeconds) : -1);
+        field(json, "server_cpu_us_per_1k", cpuMicros >= 0 && windowDeliveries > 0 ?
+            round(cpuMicros * 1000.0 / windowDeliveries) : -1);
+        field(json, "server_write_syscalls_per_delivery", writes >= 0 && windowDeliveries > 0 ?
+            round((double)writes / windowDeliveries) : -1);
+        field(json, "server_rss_peak_kb", rssPeakKb);
+        field(json, "first_error", firstError);
+        json.setLength(json.length() - 1);
+        json.append('}');
+
+        System.out.printf(Locale.ROOT, "connections %d/%d, published %d, deliveries %d of %d expected, missing %d," +
+            " duplicates %d%n", established, settings.connections, published, deliveries, expected, missing, duplicates);
+        System.out.printf(Locale.ROOT, "deliveries/s %.0f; latency us p50 %d p90 %d p99 %d p99.9 %d max %d%n",
+            deliveriesPerSecond, latency.getValueAtPercentile(50) / 1000, latency.getValueAtPercentile(90) / 1000,
+            latency.getValueAtPercentile(99) / 1000, latency.getValueAtPercentile(99.9) / 1000,
+            latency.getMaxValue() / 1000);
+        System.out.println("RESULT_JSON " + json);
+        if (null != settings.jsonOut)
+        {
+            Files.writeString(Paths.get(settings.jsonOut), json + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        }
+    }
+
+    private static double round(final double value)
+    {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    private static void field(final StringBuilder json, final String name, final Object value)
+    {
+        json.append('"').append(name).append("\":");
+        if (value instanceof Number)
+        {
+            json.append(value);
+        }
+        else
+        {
+            json.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        json.append(',');
+    }
+
+    /**
+     * Measured-window accounting of one I/O thread.
+     */
+    static final class Window
+    {
+        long measuredDeliveries;
+        long lastDeliveryNs;
+
+        void onMeasuredDelivery(final long nowNs)
+        {
+            measuredDeliveries++;
+            lastDeliveryNs = nowNs;
+        }
+    }
+
+    /**
+     * A subscriber selector thread: connects its share of the connections (bounded handshakes in flight) and reads
+     * them, parsing every event.
+     */
+    private final class IoThread extends Thread
+    {
+        final Histogram latency = new Histogram(HIGHEST_LATENCY_NS, 3);
+        final Window window = new Window();
+        volatile long deliveries;
+        volatile int failedConnects;
+        private final int threadIndex;
+        private volatile boolean isRunning = true;
+
+        IoThread(final int threadIndex)
+        {
+            super("loadgen-io-" + threadIndex);
+            this.threadIndex = threadIndex;
+            setDaemon(true);
+        }
+
+        void shutdown() throws InterruptedException
+        {
+            isRunning = false;
+            join(TimeUnit.SECONDS.toMillis(5));
+        }
+
+        @Override
+        public void run()
+        {
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+            final byte[] bytes = new byte[buffer.capacity()];
+            try (Selector selector = Selector.open())
+            {
+                final List<SubscriberConnection> mine = new ArrayList<>();
+                for (final SubscriberConnection connection : connections)
+                {
+                    if (connection.index % settings.ioThreads == threadIndex)
+                    {
+                        mine.add(connection);
+                    }
+                }
+                int next = 0;
+                int pending = 0;
+                long localDeliveries = 0;
+                while (isRunning)
+                {
+                    while (next < mine.size() && pending < settings.maxPendingConnects / settings.ioThreads + 1)
+                    {
+                        final SubscriberConnection connection = mine.get(next++);
+                        if (open(selector, connection))
+                        {
+                            pending++;
+                        }
+                        else
+                        {
+                            failedConnects++;
+                        }
+                    }
+                    selector.select(10);
+                    final var keys = selector.selectedKeys().iterator();
+                    while (keys.hasNext())
+                    {
+                        final SelectionKey key = keys.next();
+                        keys.remove();
+                        final SubscriberConnection connection = (SubscriberConnection)key.attachment();
+                        try
+                        {
+                            if (key.isConnectable())
+                            {
+                                connection.channel.finishConnect();
+                                final String[] names = new String[connection.topics.length];
+                                for (int i = 0; i < names.length; i++)
+                                {
+                                    names[i] = settings.topicName(connection.topics[i]);
+                                }
+                                final URI uri = settings.subscribeUri(names);
+                                final String request = "GET " + uri.getRawPath() +
+                                    (null == uri.getRawQuery() ? "" : "?" + uri.getRawQuery()) + " HTTP/1.1\r\nHost: " +
+                                    uri.getHost() + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+                                connection.channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
+                                key.interestOps(SelectionKey.OP_READ);
+                                connection.isConnected = true;
+                            }
+                            else if (key.isReadable())
+                            {
+                                buffer.clear();
+                                final int n = connection.channel.read(buffer);
+                                final long nowNs = System.nanoTime();
+                                if (n < 0)
+                                {
+                                    connection.isClosedByServer = true;
+                                    key.cancel();
+                                    connection.channel.close();
+                                    pending -= connection.hasHead() ? 0 : 1;
+                                    continue;
+                                }
+                                buffer.flip();
+                                buffer.get(bytes, 0, n);
+                                final boolean hadHead = connection.hasHead();
+                                localDeliveries += connection.onBytes(bytes, n, nowNs, measureFromNs, latency, window);
+                                if (!hadHead && connection.hasHead())
+                                {
+                                    pending--;
+                                }
+                            }
+                        }
+                        catch (final IOException ex)
+                        {
+                            failedConnects += connection.isConnected ? 0 : 1;
+                            pending -= connection.hasHead() ? 0 : 1;
+                            key.cancel();
+                            connection.channel.close();
+                        }
+                    }
+                    deliveries = localDeliveries;
+                }
+                for (final SubscriberConnection connection : mine)
+                {
+                    if (null != connection.channel)
+                    {
+                        connection.channel.close();
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+
+        private boolean open(final Selector selector, final SubscriberConnection connection)
+        {
+            try
+            {
+                final URI uri = settings.subscribeUri(new String[]{ settings.topicName(connection.topics[0]) });
+                final SocketChannel channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                if (settings.sourceAddresses > 1)
+                {
+                    final int source = 1 + connection.index % settings.sourceAddresses;
+                    channel.bind(new InetSocketAddress("127.0.0." + source, 0));
+                }
+                connection.channel = channel;
+                channel.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+                channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                return true;
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }
+    }
+}
