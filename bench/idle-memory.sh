@@ -13,7 +13,7 @@ curl -sf -d warm http://127.0.0.1:18083/publish/idle > /dev/null
 measure() {
   jcmd "$pid" GC.run > /dev/null
   local heap direct rss
-  heap=$(jcmd "$pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+')
+  heap=$(jcmd "$pid" GC.heap_info | grep -E 'PSYoungGen|ParOldGen' | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | paste -sd+ | bc)
   direct=$(jcmd "$pid" VM.native_memory summary | grep -A1 -E '^-\s+Other' | grep -oE 'committed=[0-9]+KB' | head -1 | grep -oE '[0-9]+')
   rss=$(grep VmRSS /proc/$pid/status | grep -oE '[0-9]+')
   echo "$heap $direct $rss"

@@ -87,24 +87,17 @@ public final class SseFrameEncoder
         int lineCount = 1;
         int breakBytes = 0;
         final int end = dataOffset + dataLength;
-        for (int i = dataOffset; i < end; i++)
+        int i = dataOffset;
+        while ((i = indexOfLineBreak(data, i, end)) >= 0)
         {
-            final byte b = data.getByte(i);
-            if (LF == b)
+            lineCount++;
+            breakBytes++;
+            if (CR == data.getByte(i) && i + 1 < end && LF == data.getByte(i + 1))
             {
-                lineCount++;
                 breakBytes++;
+                i++;
             }
-            else if (CR == b)
-            {
-                lineCount++;
-                breakBytes++;
-                if (i + 1 < end && LF == data.getByte(i + 1))
-                {
-                    breakBytes++;
-                    i++;
-                }
-            }
+            i++;
         }
 
         int length = ID_PREFIX.length + digitCount(eventId) + 1;
@@ -207,17 +200,14 @@ public final class SseFrameEncoder
 
         final int end = dataOffset + dataLength;
         int lineStart = dataOffset;
-        for (int i = dataOffset; i < end; i++)
+        int lineBreak;
+        while ((lineBreak = indexOfLineBreak(data, lineStart, end)) >= 0)
         {
-            final byte b = data.getByte(i);
-            if (LF == b || CR == b)
+            index = putDataLine(dst, index, data, lineStart, lineBreak - lineStart);
+            lineStart = lineBreak + 1;
+            if (CR == data.getByte(lineBreak) && lineStart < end && LF == data.getByte(lineStart))
             {
-                index = putDataLine(dst, index, data, lineStart, i - lineStart);
-                if (CR == b && i + 1 < end && LF == data.getByte(i + 1))
-                {
-                    i++;
-                }
-                lineStart = i + 1;
+                lineStart++;
             }
         }
         index = putDataLine(dst, index, data, lineStart, end - lineStart);
@@ -356,6 +346,42 @@ public final class SseFrameEncoder
             limit *= 10;
         }
         return digits;
+    }
+
+    /**
+     * Index of the first CR or LF in {@code [from, end)}, or -1. Scans eight bytes at a time (a zero-byte test on
+     * the word XORed with each pattern): only the lowest flagged byte is trusted, which is exact.
+     *
+     * @param buffer to scan.
+     * @param from   first index.
+     * @param end    index after the last.
+     * @return index of the line break or -1.
+     */
+    public static int indexOfLineBreak(final DirectBuffer buffer, final int from, final int end)
+    {
+        int i = from;
+        while (i + Long.BYTES <= end)
+        {
+            final long word = buffer.getLong(i, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final long lf = word ^ 0x0A0A0A0A0A0A0A0AL;
+            final long cr = word ^ 0x0D0D0D0D0D0D0D0DL;
+            final long found = (((lf - 0x0101010101010101L) & ~lf) | ((cr - 0x0101010101010101L) & ~cr)) &
+                0x8080808080808080L;
+            if (0 != found)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += Long.BYTES;
+        }
+        for (; i < end; i++)
+        {
+            final byte b = buffer.getByte(i);
+            if (LF == b || CR == b)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int putDataLine(

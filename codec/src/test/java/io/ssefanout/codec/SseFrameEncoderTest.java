@@ -98,6 +98,33 @@ class SseFrameEncoderTest
     }
 
     @Test
+    void shouldFindLineBreaksWordAtATimeExactlyAsByteByByte()
+    {
+        final Random random = new Random(11);
+        for (int iteration = 0; iteration < 20_000; iteration++)
+        {
+            final byte[] bytes = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++)
+            {
+                final int kind = random.nextInt(10);
+                bytes[i] = (byte)(0 == kind ? '\n' : 1 == kind ? '\r' : random.nextInt(256));
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            final int from = random.nextInt(bytes.length);
+            int expected = -1;
+            for (int i = from; i < bytes.length; i++)
+            {
+                if ('\n' == bytes[i] || '\r' == bytes[i])
+                {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(SseFrameEncoder.indexOfLineBreak(buffer, from, bytes.length)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldEncodeHeartbeatAndRetryAsSpecAllows()
     {
         int length = SseFrameEncoder.encodeComment(frame, 0, false, "");

@@ -56,12 +56,18 @@ final class AcceptorAgent implements Agent
                 return 0;
             }
             connectionsAccepted.increment();
-            final IoAgent agent = ioAgents[nextAgent];
-            nextAgent = (nextAgent + 1) % ioAgents.length;
-            if (!agent.offer(channel))
+            // a full hand-off queue is back-pressure: wait for an agent rather than drop an accepted connection
+            while (!ioAgents[nextAgent].offer(channel))
             {
-                CloseHelper.quietClose(channel);
+                nextAgent = (nextAgent + 1) % ioAgents.length;
+                if (!serverChannel.isOpen())
+                {
+                    CloseHelper.quietClose(channel);
+                    return 1;
+                }
+                Thread.yield();
             }
+            nextAgent = (nextAgent + 1) % ioAgents.length;
             return 1;
         }
         catch (final java.nio.channels.ClosedChannelException ex)

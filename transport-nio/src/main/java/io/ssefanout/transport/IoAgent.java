@@ -46,7 +46,7 @@ final class IoAgent implements Agent
 {
     private static final int MAX_WRITES_PER_CONNECTION_PER_CYCLE = 8;
     private static final int SUBSCRIBERS_BETWEEN_REQUEST_POLLS = 32;
-    private static final int COMMAND_DRAIN_LIMIT = 64;
+    private static final int COMMAND_DRAIN_LIMIT = 256;
     private static final long SWEEP_INTERVAL_NS = 50_000_000L;
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
     private static final VarHandle IS_SLEEPING;
@@ -70,7 +70,7 @@ final class IoAgent implements Agent
     private final TopicRegistry topicRegistry;
     private final Selector selector;
     private final ErrorHandler errorHandler;
-    private final ManyToOneConcurrentArrayQueue<SocketChannel> newChannels = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final ManyToOneConcurrentArrayQueue<SocketChannel> newChannels = new ManyToOneConcurrentArrayQueue<>(4096);
     private final Consumer<SocketChannel> newChannelHandler = this::onNewChannel;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
