@@ -1,6 +1,6 @@
 package io.ssefanout.engine;
 
-import org.HdrHistogram.SingleWriterRecorder;
+import org.HdrHistogram.Histogram;
 
 /**
  * One consumer's cursors into the frame logs of its topics. Owned by one thread (an I/O agent or an in-process
@@ -8,7 +8,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  * <p>
  * The consumer asks for the next run of contiguous frame bytes with {@link #nextRun(int)}, sends them (one socket
  * write for a whole run), checks the bytes were intact with {@link #isRunIntact()}, then reports how many bytes
- * went out with {@link #onRunConsumed(int, long, SingleWriterRecorder)}. With several topics the frames go out in
+ * went out with {@link #onRunConsumed(int, long, Histogram)}. With several topics the frames go out in
  * event-id order, merged under the sequencer's watermark (read first), so the last id a client saw is always a
  * complete resume point. A frame started is always finished before frames of another topic.
  * <p>
@@ -217,10 +217,11 @@ public final class Subscription
      *
      * @param length          bytes consumed from the start of the run.
      * @param nowNs           current {@link System#nanoTime()}.
-     * @param latencyRecorder where ingest-to-write latency of each completed frame goes; may be null.
+     * @param latencyHistogram where ingest-to-write latency of each completed frame goes, owned by the calling
+     *                         thread; may be null.
      * @return frames completed.
      */
-    public int onRunConsumed(final int length, final long nowNs, final SingleWriterRecorder latencyRecorder)
+    public int onRunConsumed(final int length, final long nowNs, final Histogram latencyHistogram)
     {
         final TopicFrameLog log = runLog;
         final int cursor = runCursor;
@@ -235,10 +236,10 @@ public final class Subscription
             {
                 remaining -= left;
                 lastDeliveredEventId = log.eventId(frame);
-                if (null != latencyRecorder)
+                if (null != latencyHistogram)
                 {
                     final long latencyNs = nowNs - log.ingestTimeNs(frame);
-                    latencyRecorder.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_LATENCY_NS));
+                    latencyHistogram.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_LATENCY_NS));
                 }
                 frame++;
                 frameOffset = 0;

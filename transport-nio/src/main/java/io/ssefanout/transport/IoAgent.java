@@ -12,7 +12,7 @@ import io.ssefanout.engine.Subscription;
 import io.ssefanout.engine.Topic;
 import io.ssefanout.engine.TopicFrameLog;
 import io.ssefanout.engine.TopicRegistry;
-import org.HdrHistogram.SingleWriterRecorder;
+import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -76,7 +76,8 @@ final class IoAgent implements Agent
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
     private final HttpRequestParser parser;
     private final ResponseWriter response;
-    private final SingleWriterRecorder latencyRecorder;
+    private final Histogram latencyHistogram;
+    private final LatencyStats latencyStats;
     private final MetricsRenderer metricsRenderer;
     private final boolean isChunked;
     private final SlowConsumerPolicy slowConsumerPolicy;
@@ -138,7 +139,8 @@ final class IoAgent implements Agent
         this.errorHandler = ctx.errorHandler();
         this.parser = new HttpRequestParser(ctx.requestLineMaxLength(), ctx.headerMaxLength(), ctx.headerMaxCount());
         this.response = new ResponseWriter(64 * 1024, new CorsPolicy(ctx.corsAllowedOrigins()));
-        this.latencyRecorder = latencyStats.newRecorder(Subscription.highestTrackableLatencyNs());
+        this.latencyHistogram = new Histogram(Subscription.highestTrackableLatencyNs(), 3);
+        this.latencyStats = latencyStats;
         this.metricsRenderer = metricsRenderer;
         this.isChunked = engine.context().chunked();
         this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
@@ -289,6 +291,7 @@ final class IoAgent implements Agent
         }
         CloseHelper.close(errorHandler, selector);
         flushCounters();
+        publishLatency();
         response.free();
         BufferUtil.free(readByteBuffer);
     }
@@ -1062,7 +1065,7 @@ final class IoAgent implements Agent
                 if (bytesWritten > 0)
                 {
                     pendingBytes += bytesWritten;
-                    pendingDeliveries += subscription.onRunConsumed(bytesWritten, nowNs, latencyRecorder);
+                    pendingDeliveries += subscription.onRunConsumed(bytesWritten, nowNs, latencyHistogram);
                     connection.lastWriteNs = nowNs;
                     if (subscription.pollSkipCompleted())
                     {
@@ -1222,6 +1225,7 @@ final class IoAgent implements Agent
         {
             isDrained = 0 == busy && 0 == backlogCount;
         }
+        publishLatency();
         return workCount;
     }
 
@@ -1460,6 +1464,15 @@ final class IoAgent implements Agent
         }
         CloseHelper.quietClose(connection.channel);
         connectionsOpen.decrement();
+    }
+
+    private void publishLatency()
+    {
+        if (latencyHistogram.getTotalCount() > 0)
+        {
+            latencyStats.add(latencyHistogram);
+            latencyHistogram.reset();
+        }
     }
 
     private void flushCounters()

@@ -1,45 +1,33 @@
 package io.ssefanout.transport;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Ingest-to-write latency: one {@link SingleWriterRecorder} per writing thread, merged into a cumulative
- * histogram on scrape.
+ * Ingest-to-write latency since start. Each I/O agent records into its own plain {@link Histogram} (no atomics on
+ * the write path) and folds it in here on its periodic sweep; a scrape copies the cumulative histogram.
  */
 final class LatencyStats
 {
-    private final List<SingleWriterRecorder> recorders = new ArrayList<>();
     private final Histogram cumulative;
-    private final List<Histogram> intervals = new ArrayList<>();
 
     LatencyStats(final long highestTrackableValueNs)
     {
         cumulative = new Histogram(highestTrackableValueNs, 3);
     }
 
-    synchronized SingleWriterRecorder newRecorder(final long highestTrackableValueNs)
+    /**
+     * Fold an agent's interval into the cumulative histogram. Called by the agent, at most every sweep interval.
+     */
+    synchronized void add(final Histogram interval)
     {
-        final SingleWriterRecorder recorder = new SingleWriterRecorder(highestTrackableValueNs, 3);
-        recorders.add(recorder);
-        intervals.add(null);
-        return recorder;
+        cumulative.add(interval);
     }
 
     /**
-     * Fold every recorder's interval into the cumulative histogram and return a copy of it. Control path.
+     * @return a copy of the cumulative histogram. Control path.
      */
     synchronized Histogram snapshot()
     {
-        for (int i = 0; i < recorders.size(); i++)
-        {
-            final Histogram interval = recorders.get(i).getIntervalHistogram(intervals.get(i));
-            intervals.set(i, interval);
-            cumulative.add(interval);
-        }
         return cumulative.copy();
     }
 }

@@ -356,8 +356,22 @@ class FanoutServerTest
         final SseClient client = subscribe("/sse/m");
         publish(server, "m", "hello");
         assertThat(client.awaitEvents(1, 5000)).isTrue();
-        final String metrics = HttpClient.body(
-            HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        // agents fold their latency histograms in on their periodic sweep: scrape until it shows
+        final String[] scraped = new String[1];
+        await(() ->
+        {
+            try
+            {
+                scraped[0] = HttpClient.body(
+                    HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"));
+                return scraped[0].contains("fanout_delivery_latency_seconds_count 1");
+            }
+            catch (final IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }, 5000, "latency in metrics");
+        final String metrics = scraped[0];
         assertThat(metrics).contains("# TYPE fanout_deliveries_total counter", "fanout_subscribers_open 1",
             "fanout_delivery_latency_seconds{quantile=\"0.99\"}", "fanout_delivery_latency_seconds_count 1",
             "fanout_lapped_disconnects_total 0");
