@@ -47,7 +47,10 @@ final class IoAgent implements Agent
     private static final int MAX_WRITES_PER_CONNECTION_PER_CYCLE = 8;
     private static final int SUBSCRIBERS_BETWEEN_REQUEST_POLLS = 32;
     private static final int COMMAND_DRAIN_LIMIT = 256;
-    private static final long SWEEP_INTERVAL_NS = 50_000_000L;
+    private static final long MIN_SWEEP_INTERVAL_NS = 10_000_000L;
+    private static final long MAX_SWEEP_INTERVAL_NS = 1_000_000_000L;
+    private static final long LATENCY_PUBLISH_INTERVAL_NS = 50_000_000L;
+    private static final long DRAIN_SWEEP_INTERVAL_NS = 1_000_000L;
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
     private static final VarHandle IS_SLEEPING;
 
@@ -113,7 +116,9 @@ final class IoAgent implements Agent
 
     private long nowNs;
     private int subscribersSinceRequestPoll;
-    private long nextSweepNs;
+    private long lastSweepNs;
+    private long nextLatencyPublishNs;
+    private final long sweepIntervalNs;
     private long pendingDeliveries;
     private long pendingBytes;
     private long pendingWrites;
@@ -145,6 +150,11 @@ final class IoAgent implements Agent
         this.isChunked = engine.context().chunked();
         this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
         this.writeMaxLength = ctx.writeMaxLength();
+        // the sweep walks every connection: run it as rarely as the timers it serves allow (heartbeats, request and
+        // keep-alive timeouts are enforced to within an eighth of their interval)
+        final long shortestTimerNs = Math.min(
+            ctx.heartbeatIntervalNs(), Math.min(ctx.requestTimeoutNs(), ctx.keepAliveTimeoutNs()));
+        this.sweepIntervalNs = Math.max(MIN_SWEEP_INTERVAL_NS, Math.min(MAX_SWEEP_INTERVAL_NS, shortestTimerNs / 8));
 
         this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
         this.readBuffer = new UnsafeBuffer(readByteBuffer);
@@ -253,10 +263,15 @@ final class IoAgent implements Agent
         workCount += selector.selectNow(selectedKeyHandler);
         workCount += writeBacklog();
         workCount += fanOut();
-        if (nowNs >= nextSweepNs)
+        if (nowNs - lastSweepNs >= (isDraining ? DRAIN_SWEEP_INTERVAL_NS : sweepIntervalNs))
         {
-            nextSweepNs = nowNs + Math.min(SWEEP_INTERVAL_NS, ctx.heartbeatIntervalNs() / 4);
+            lastSweepNs = nowNs;
             workCount += sweep();
+        }
+        if (nowNs >= nextLatencyPublishNs)
+        {
+            nextLatencyPublishNs = nowNs + LATENCY_PUBLISH_INTERVAL_NS;
+            publishLatency();
         }
         flushCounters();
         return workCount;
@@ -1225,7 +1240,6 @@ final class IoAgent implements Agent
         {
             isDrained = 0 == busy && 0 == backlogCount;
         }
-        publishLatency();
         return workCount;
     }
 
