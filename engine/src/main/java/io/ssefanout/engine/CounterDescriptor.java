@@ -58,7 +58,9 @@ public enum CounterDescriptor
     /** HTTP requests rejected: version (505). */
     REJECTS_VERSION(25, "fanout_rejects_http_version_total", "counter", "Requests rejected 505"),
     /** Publish requests answered 200. */
-    PUBLISH_REQUESTS(26, "fanout_publish_requests_total", "counter", "Publish requests accepted");
+    PUBLISH_REQUESTS(26, "fanout_publish_requests_total", "counter", "Publish requests accepted"),
+    /** Connections turned away over a connection limit. */
+    REJECTS_OVER_LIMIT(27, "fanout_rejects_connection_limit_total", "counter", "Connections over a limit");
 
     private final int id;
     private final String metricName;

@@ -8,6 +8,8 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -19,6 +21,7 @@ final class AcceptorAgent implements Agent
 {
     private final ServerSocketChannel serverChannel;
     private final IoAgent[] ioAgents;
+    private final ConnectionAdmission admission;
     private final ErrorHandler errorHandler;
     private final AtomicCounter connectionsAccepted;
     private int nextAgent;
@@ -26,11 +29,13 @@ final class AcceptorAgent implements Agent
     AcceptorAgent(
         final ServerSocketChannel serverChannel,
         final IoAgent[] ioAgents,
+        final ConnectionAdmission admission,
         final FanoutCounters counters,
         final ErrorHandler errorHandler)
     {
         this.serverChannel = serverChannel;
         this.ioAgents = ioAgents;
+        this.admission = admission;
         this.errorHandler = errorHandler;
         this.connectionsAccepted = counters.get(CounterDescriptor.CONNECTIONS_ACCEPTED);
     }
@@ -56,12 +61,15 @@ final class AcceptorAgent implements Agent
                 return 0;
             }
             connectionsAccepted.increment();
+            final InetAddress address = remoteAddress(channel);
+            final AcceptedConnection accepted = new AcceptedConnection(channel, address, !admission.admit(address));
             // a full hand-off queue is back-pressure: wait for an agent rather than drop an accepted connection
-            while (!ioAgents[nextAgent].offer(channel))
+            while (!ioAgents[nextAgent].offer(accepted))
             {
                 nextAgent = (nextAgent + 1) % ioAgents.length;
                 if (!serverChannel.isOpen())
                 {
+                    admission.release(address);
                     CloseHelper.quietClose(channel);
                     return 1;
                 }
@@ -79,6 +87,19 @@ final class AcceptorAgent implements Agent
             // out of file descriptors or similar: report and keep accepting
             errorHandler.onError(ex);
             return 0;
+        }
+    }
+
+    private static InetAddress remoteAddress(final SocketChannel channel)
+    {
+        try
+        {
+            final java.net.SocketAddress address = channel.getRemoteAddress();
+            return address instanceof InetSocketAddress ? ((InetSocketAddress)address).getAddress() : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 

@@ -19,6 +19,8 @@ final class Connection
     static final int CLOSING = 2;
 
     final SocketChannel channel;
+    final java.net.InetAddress address;
+    final boolean isOverLimit;
     final long connectionId;
     SelectionKey key;
     int state = READING_REQUESTS;
@@ -40,9 +42,16 @@ final class Connection
     int[] topicSlots;
     long lastWriteNs;
 
-    Connection(final SocketChannel channel, final long connectionId, final long nowNs)
+    Connection(
+        final SocketChannel channel,
+        final java.net.InetAddress address,
+        final boolean isOverLimit,
+        final long connectionId,
+        final long nowNs)
     {
         this.channel = channel;
+        this.address = address;
+        this.isOverLimit = isOverLimit;
         this.connectionId = connectionId;
         this.lastActivityNs = nowNs;
         this.lastWriteNs = nowNs;

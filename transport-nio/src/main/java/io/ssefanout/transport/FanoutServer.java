@@ -54,13 +54,15 @@ public final class FanoutServer implements AutoCloseable
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
             final MetricsRenderer metricsRenderer = new MetricsRenderer(engine.counters(), latencyStats);
+            final ConnectionAdmission admission = new ConnectionAdmission(
+                ctx.connectionsMax(), ctx.connectionsPerAddressMax());
 
             serverChannel = ServerSocketChannel.open();
             serverChannel.bind(new InetSocketAddress(ctx.bindAddress(), ctx.port()), 4096);
 
             for (int i = 0; i < ioAgents.length; i++)
             {
-                ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, metricsRenderer);
+                ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, metricsRenderer, admission);
                 final IoAgent agent = ioAgents[i];
                 wakeListeners[i] = agent::wake;
                 engine.sequencer().addWakeListener(wakeListeners[i]);
@@ -75,7 +77,7 @@ public final class FanoutServer implements AutoCloseable
                 new SleepingMillisIdleStrategy(1),
                 ctx.errorHandler(),
                 errorCounter(engine),
-                new AcceptorAgent(serverChannel, ioAgents, engine.counters(), ctx.errorHandler()));
+                new AcceptorAgent(serverChannel, ioAgents, admission, engine.counters(), ctx.errorHandler()));
             AgentRunner.startOnThread(acceptorRunner);
         }
         catch (final IOException ex)
@@ -236,6 +238,8 @@ public final class FanoutServer implements AutoCloseable
         private long keepAliveTimeoutNs = TransportConfiguration.keepAliveTimeoutNs();
         private int topicsPerSubscriptionMax = TransportConfiguration.topicsPerSubscriptionMax();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
+        private int connectionsMax = TransportConfiguration.connectionsMax();
+        private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
         private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
         private byte[] indexPage;
         private ErrorHandler errorHandler;
@@ -597,6 +601,42 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return most open connections.
+         */
+        public int connectionsMax()
+        {
+            return connectionsMax;
+        }
+
+        /**
+         * @param connectionsMax most open connections.
+         * @return this.
+         */
+        public Context connectionsMax(final int connectionsMax)
+        {
+            this.connectionsMax = connectionsMax;
+            return this;
+        }
+
+        /**
+         * @return most open connections per client address, 0 for no limit.
+         */
+        public int connectionsPerAddressMax()
+        {
+            return connectionsPerAddressMax;
+        }
+
+        /**
+         * @param connectionsPerAddressMax most open connections per client address, 0 for no limit.
+         * @return this.
+         */
+        public Context connectionsPerAddressMax(final int connectionsPerAddressMax)
+        {
+            this.connectionsPerAddressMax = connectionsPerAddressMax;
+            return this;
+        }
+
+        /**
          * @return whether the configuration is printed at start.
          */
         public boolean printConfigurationOnStart()
@@ -660,6 +700,8 @@ public final class FanoutServer implements AutoCloseable
                 ", keepAliveTimeoutNs=" + keepAliveTimeoutNs +
                 ", topicsPerSubscriptionMax=" + topicsPerSubscriptionMax +
                 ", shutdownTimeoutNs=" + shutdownTimeoutNs +
+                ", connectionsMax=" + connectionsMax +
+                ", connectionsPerAddressMax=" + connectionsPerAddressMax +
                 ", engine=" + engineContext +
                 '}';
         }

@@ -73,8 +73,10 @@ final class IoAgent implements Agent
     private final TopicRegistry topicRegistry;
     private final Selector selector;
     private final ErrorHandler errorHandler;
-    private final ManyToOneConcurrentArrayQueue<SocketChannel> newChannels = new ManyToOneConcurrentArrayQueue<>(4096);
-    private final Consumer<SocketChannel> newChannelHandler = this::onNewChannel;
+    private final ManyToOneConcurrentArrayQueue<AcceptedConnection> newChannels =
+        new ManyToOneConcurrentArrayQueue<>(4096);
+    private final Consumer<AcceptedConnection> newChannelHandler = this::onNewChannel;
+    private final ConnectionAdmission admission;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
     private final HttpRequestParser parser;
@@ -133,8 +135,10 @@ final class IoAgent implements Agent
         final FanoutServer.Context ctx,
         final FanoutEngine engine,
         final LatencyStats latencyStats,
-        final MetricsRenderer metricsRenderer) throws IOException
+        final MetricsRenderer metricsRenderer,
+        final ConnectionAdmission admission) throws IOException
     {
+        this.admission = admission;
         this.agentId = agentId;
         this.roleName = "fanout-io-" + agentId;
         this.ctx = ctx;
@@ -195,9 +199,9 @@ final class IoAgent implements Agent
      *
      * @return false if the hand-off queue is full.
      */
-    boolean offer(final SocketChannel channel)
+    boolean offer(final AcceptedConnection accepted)
     {
-        if (newChannels.offer(channel))
+        if (newChannels.offer(accepted))
         {
             wake();
             return true;
@@ -299,10 +303,11 @@ final class IoAgent implements Agent
             }
             close(connection);
         }
-        SocketChannel channel;
-        while (null != (channel = newChannels.poll()))
+        AcceptedConnection accepted;
+        while (null != (accepted = newChannels.poll()))
         {
-            CloseHelper.quietClose(channel);
+            admission.release(accepted.address);
+            CloseHelper.quietClose(accepted.channel);
         }
         CloseHelper.close(errorHandler, selector);
         flushCounters();
@@ -323,13 +328,15 @@ final class IoAgent implements Agent
         return ByteBuffer.wrap(buffer.byteArray(), 0, length);
     }
 
-    private void onNewChannel(final SocketChannel channel)
+    private void onNewChannel(final AcceptedConnection accepted)
     {
+        final SocketChannel channel = accepted.channel;
         try
         {
             channel.configureBlocking(false);
             channel.socket().setTcpNoDelay(true);
-            final Connection connection = new Connection(channel, ctx.nextConnectionId(), nowNs);
+            final Connection connection = new Connection(
+                channel, accepted.address, accepted.isOverLimit, ctx.nextConnectionId(), nowNs);
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             if (connectionCount == connections.length)
             {
@@ -341,6 +348,7 @@ final class IoAgent implements Agent
         }
         catch (final IOException ex)
         {
+            admission.release(accepted.address);
             CloseHelper.quietClose(channel);
         }
     }
@@ -519,6 +527,12 @@ final class IoAgent implements Agent
         if (HttpRequestParser.ERROR == headLength)
         {
             reject(connection, parser.errorStatus(), parser.errorReason(), buffer, false);
+            return -1;
+        }
+
+        if (connection.isOverLimit)
+        {
+            rejectOverLimit(connection, buffer);
             return -1;
         }
 
@@ -1331,6 +1345,37 @@ final class IoAgent implements Agent
         send(connection, response, keepAlive);
     }
 
+    /**
+     * Past a connection limit. Any answer but 200 stops a browser's EventSource for good, so an event-stream client
+     * gets 200 with a jittered retry: and a close, and comes back later; other clients get 503.
+     */
+    private void rejectOverLimit(final Connection connection, final DirectBuffer request) throws IOException
+    {
+        counters.get(CounterDescriptor.REJECTS_OVER_LIMIT).increment();
+        if (parser.acceptsEventStream())
+        {
+            response.begin(HttpStatus.OK)
+                .header("Content-Type", "text/event-stream; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .header("Connection", "close")
+                .cors(request, parser.originOffset(), parser.originLength())
+                .endHeaders();
+            final long retryMs = ctx.retryHintMs() + ThreadLocalRandom.current().nextLong(ctx.retryHintMs() * 4 + 1);
+            final int length = response.length() +
+                SseFrameEncoder.encodeRetry(response.buffer(), response.length(), false, retryMs);
+            final ByteBuffer bytes = response.byteBuffer();
+            bytes.limit(length);
+            connection.appendPendingOut(bytes);
+            connection.state = Connection.CLOSING;
+            if (flushPendingOut(connection))
+            {
+                close(connection);
+            }
+            return;
+        }
+        rejectUnavailable(connection, "connection limit reached", request, false);
+    }
+
     private void rejectUnavailable(
         final Connection connection, final String reason, final DirectBuffer request, final boolean keepAlive)
         throws IOException
@@ -1477,6 +1522,7 @@ final class IoAgent implements Agent
             connection.key.cancel();
         }
         CloseHelper.quietClose(connection.channel);
+        admission.release(connection.address);
         connectionsOpen.decrement();
     }
 

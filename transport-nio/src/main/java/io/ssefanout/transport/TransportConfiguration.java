@@ -90,6 +90,16 @@ public final class TransportConfiguration
     /** Default shutdown drain timeout. */
     public static final long SHUTDOWN_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
 
+    /** Most open client connections; past it an EventSource gets 200, a jittered retry: and a close, others 503. */
+    public static final String CONNECTIONS_MAX_PROP_NAME = "fanout.connections.max";
+    /** Default connection limit, below the usual 20,000 open-file limit. */
+    public static final int CONNECTIONS_MAX_DEFAULT = 15_000;
+
+    /** Most open connections from one client address, 0 for no limit (behind a proxy every client shares one). */
+    public static final String CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME = "fanout.connections.per.address.max";
+    /** Default per-address limit: none. */
+    public static final int CONNECTIONS_PER_ADDRESS_MAX_DEFAULT = 0;
+
     /** Print the concluded configuration at start. */
     public static final String PRINT_CONFIGURATION_PROP_NAME = "fanout.print.configuration.on.start";
 
@@ -223,6 +233,22 @@ public final class TransportConfiguration
     public static long shutdownTimeoutNs()
     {
         return SystemUtil.getDurationInNanos(SHUTDOWN_TIMEOUT_PROP_NAME, SHUTDOWN_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #CONNECTIONS_MAX_PROP_NAME} or its default.
+     */
+    public static int connectionsMax()
+    {
+        return Integer.getInteger(CONNECTIONS_MAX_PROP_NAME, CONNECTIONS_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME} or its default.
+     */
+    public static int connectionsPerAddressMax()
+    {
+        return Integer.getInteger(CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME, CONNECTIONS_PER_ADDRESS_MAX_DEFAULT);
     }
 
     /**
