@@ -61,6 +61,8 @@ public final class Fanout
         {
             ctx.indexPage(resource("/demo/index.html"));
         }
+        final Slf4jAccessLog accessLog = new Slf4jAccessLog();
+        ctx.accessLog(accessLog);
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             try (FanoutServer server = FanoutServer.launch(ctx);
@@ -77,6 +79,7 @@ public final class Fanout
                 System.out.println("shutting down: draining subscribers");
             }
             System.out.println("stopped");
+            accessLog.close();
             System.out.flush();
             // SIGTERM/SIGINT started the JVM's shutdown, which would end with status 128+signal; everything is
             // closed now, so end with 0 as documented, before the barrier releases that shutdown sequence.

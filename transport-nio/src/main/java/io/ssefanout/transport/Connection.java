@@ -38,6 +38,15 @@ final class Connection
     boolean isWriteBlocked;
     boolean isInBacklog;
 
+    final long acceptedNs;
+    java.net.SocketAddress remoteAddress;
+    String requestId;
+    String clientId;
+    long eventsSent;
+    long bytesSent;
+    long requestCount;
+    String closeReason;
+
     Subscription subscription;
     int[] topicSlots;
     long lastWriteNs;
@@ -53,6 +62,7 @@ final class Connection
         this.address = address;
         this.isOverLimit = isOverLimit;
         this.connectionId = connectionId;
+        this.acceptedNs = nowNs;
         this.lastActivityNs = nowNs;
         this.lastWriteNs = nowNs;
     }

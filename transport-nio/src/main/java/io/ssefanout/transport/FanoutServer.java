@@ -242,6 +242,7 @@ public final class FanoutServer implements AutoCloseable
         private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
         private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
         private byte[] indexPage;
+        private AccessLog accessLog = AccessLog.NONE;
         private ErrorHandler errorHandler;
 
         /**
@@ -659,6 +660,24 @@ public final class FanoutServer implements AutoCloseable
         public Context indexPage(final byte[] indexPage)
         {
             this.indexPage = indexPage;
+            return this;
+        }
+
+        /**
+         * @return where connection ends and publishes are reported.
+         */
+        public AccessLog accessLog()
+        {
+            return accessLog;
+        }
+
+        /**
+         * @param accessLog where connection ends and publishes are reported; must not block.
+         * @return this.
+         */
+        public Context accessLog(final AccessLog accessLog)
+        {
+            this.accessLog = accessLog;
             return this;
         }
 

@@ -77,6 +77,8 @@ final class IoAgent implements Agent
         new ManyToOneConcurrentArrayQueue<>(4096);
     private final Consumer<AcceptedConnection> newChannelHandler = this::onNewChannel;
     private final ConnectionAdmission admission;
+    private final AccessLog accessLog;
+    private final boolean isPublishLogEnabled;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
     private final HttpRequestParser parser;
@@ -139,6 +141,8 @@ final class IoAgent implements Agent
         final ConnectionAdmission admission) throws IOException
     {
         this.admission = admission;
+        this.accessLog = ctx.accessLog();
+        this.isPublishLogEnabled = accessLog.isPublishLogEnabled();
         this.agentId = agentId;
         this.roleName = "fanout-io-" + agentId;
         this.ctx = ctx;
@@ -301,7 +305,7 @@ final class IoAgent implements Agent
                     // the peer is gone; nothing to say goodbye to
                 }
             }
-            close(connection);
+            close(connection, "shutdown");
         }
         AcceptedConnection accepted;
         while (null != (accepted = newChannels.poll()))
@@ -337,6 +341,7 @@ final class IoAgent implements Agent
             channel.socket().setTcpNoDelay(true);
             final Connection connection = new Connection(
                 channel, accepted.address, accepted.isOverLimit, ctx.nextConnectionId(), nowNs);
+            connection.remoteAddress = channel.getRemoteAddress();
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             if (connectionCount == connections.length)
             {
@@ -374,12 +379,12 @@ final class IoAgent implements Agent
         }
         catch (final IOException ex)
         {
-            close(connection);
+            close(connection, "io-error");
         }
         catch (final RuntimeException ex)
         {
             errorHandler.onError(ex);
-            close(connection);
+            close(connection, "error");
         }
     }
 
@@ -401,12 +406,12 @@ final class IoAgent implements Agent
             }
             catch (final IOException ex)
             {
-                close(connection);
+                close(connection, "io-error");
             }
             catch (final RuntimeException ex)
             {
                 errorHandler.onError(ex);
-                close(connection);
+                close(connection, "error");
             }
         }
     }
@@ -436,7 +441,7 @@ final class IoAgent implements Agent
             readByteBuffer.clear();
             if (connection.channel.read(readByteBuffer) < 0)
             {
-                close(connection);
+                close(connection, "client-closed");
             }
             return;
         }
@@ -459,7 +464,7 @@ final class IoAgent implements Agent
         final int bytesRead = connection.channel.read(target);
         if (bytesRead < 0)
         {
-            close(connection);
+            close(connection, "client-closed");
             return;
         }
         if (0 == bytesRead)
@@ -530,8 +535,13 @@ final class IoAgent implements Agent
             return -1;
         }
 
+        connection.requestCount++;
+        connection.requestId = parser.requestIdLength() > 0 && (isPublishLogEnabled || !isPublishPath(buffer)) ?
+            buffer.getStringWithoutLengthAscii(parser.requestIdOffset(), Math.min(parser.requestIdLength(), 128)) :
+            null;
         if (connection.isOverLimit)
         {
+            connection.closeReason = "over-limit";
             rejectOverLimit(connection, buffer);
             return -1;
         }
@@ -703,6 +713,11 @@ final class IoAgent implements Agent
 
         final long eventId = engine.tryPublish(
             topic, eventTypeScratch, 0, eventTypeLength, buffer, bodyOffset, bodyLength);
+        if (isPublishLogEnabled)
+        {
+            accessLog.onPublish(connection.connectionId, String.valueOf(connection.remoteAddress), connection.requestId,
+                eventId >= 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, eventId, bodyLength);
+        }
         if (eventId >= 0)
         {
             publishRequests.increment();
@@ -809,6 +824,13 @@ final class IoAgent implements Agent
             {
                 lastEventId = parseEventId(buffer, idParam, queryValueLength(buffer, idParam, queryOffset + queryLength));
             }
+        }
+
+        final int clientIdParam = findQueryParameter(buffer, queryOffset, queryLength, "clientId", 0);
+        if (clientIdParam >= 0)
+        {
+            final int length = Math.min(128, queryValueLength(buffer, clientIdParam, queryOffset + queryLength));
+            connection.clientId = buffer.getStringWithoutLengthAscii(clientIdParam, length);
         }
 
         final Subscription subscription = engine.subscribe(topics, lastEventId);
@@ -1088,13 +1110,16 @@ final class IoAgent implements Agent
                 if (!subscription.isRunIntact())
                 {
                     lappedDisconnects.increment();
-                    close(connection);
+                    close(connection, "slow-consumer");
                     return;
                 }
                 if (bytesWritten > 0)
                 {
                     pendingBytes += bytesWritten;
-                    pendingDeliveries += subscription.onRunConsumed(bytesWritten, nowNs, latencyHistogram);
+                    connection.bytesSent += bytesWritten;
+                    final int delivered = subscription.onRunConsumed(bytesWritten, nowNs, latencyHistogram);
+                    pendingDeliveries += delivered;
+                    connection.eventsSent += delivered;
                     connection.lastWriteNs = nowNs;
                     if (subscription.pollSkipCompleted())
                     {
@@ -1113,7 +1138,7 @@ final class IoAgent implements Agent
         }
         catch (final IOException ex)
         {
-            close(connection);
+            close(connection, "io-error");
         }
     }
 
@@ -1170,7 +1195,7 @@ final class IoAgent implements Agent
             return;
         }
         lappedDisconnects.increment();
-        close(connection);
+        close(connection, "slow-consumer");
     }
 
     private void queueReset(final Connection connection)
@@ -1195,6 +1220,7 @@ final class IoAgent implements Agent
         final int bytesWritten = connection.channel.write(pending);
         pendingWrites++;
         pendingBytes += bytesWritten;
+        connection.bytesSent += bytesWritten;
         if (pending.hasRemaining())
         {
             pendingShortWrites++;
@@ -1239,13 +1265,14 @@ final class IoAgent implements Agent
                 if (0 != connection.requestStartNs && nowNs - connection.requestStartNs > ctx.requestTimeoutNs())
                 {
                     counters.get(CounterDescriptor.REJECTS_TIMEOUT).increment();
+                    connection.closeReason = "request-timeout";
                     respondAndClose(connection, HttpStatus.REQUEST_TIMEOUT, "request not received in time");
                     workCount++;
                 }
                 else if (0 == connection.requestStartNs &&
                     nowNs - connection.lastActivityNs > ctx.keepAliveTimeoutNs())
                 {
-                    close(connection);
+                    close(connection, "idle-timeout");
                     workCount++;
                 }
             }
@@ -1277,7 +1304,7 @@ final class IoAgent implements Agent
         }
         catch (final IOException ex)
         {
-            close(connection);
+            close(connection, "io-error");
             return 1;
         }
     }
@@ -1402,6 +1429,10 @@ final class IoAgent implements Agent
         final boolean keepAlive) throws IOException
     {
         countReject(status);
+        if (!keepAlive && null == connection.closeReason)
+        {
+            connection.closeReason = "rejected";
+        }
         final boolean hasOrigin = HttpStatus.BAD_REQUEST != status || parser.originLength() >= 0;
         send(connection, response.simple(
             status, reason + "\n", keepAlive, request,
@@ -1416,7 +1447,7 @@ final class IoAgent implements Agent
         }
         catch (final IOException ex)
         {
-            close(connection);
+            close(connection, "io-error");
         }
     }
 
@@ -1472,12 +1503,22 @@ final class IoAgent implements Agent
         }
     }
 
+    private void close(final Connection connection, final String reason)
+    {
+        if (null == connection.closeReason)
+        {
+            connection.closeReason = reason;
+        }
+        close(connection);
+    }
+
     private void close(final Connection connection)
     {
         if (connection.agentIndex < 0)
         {
             return;
         }
+        reportClosed(connection);
         if (null != connection.subscription && null != connection.topicSlots)
         {
             final Topic[] topics = connection.subscription.topics();
@@ -1526,6 +1567,38 @@ final class IoAgent implements Agent
         connectionsOpen.decrement();
     }
 
+    private void reportClosed(final Connection connection)
+    {
+        try
+        {
+            final java.util.List<String> topicNames = new java.util.ArrayList<>();
+            if (null != connection.subscription)
+            {
+                for (final Topic topic : connection.subscription.topics())
+                {
+                    topicNames.add(topic.name());
+                }
+            }
+            final String reason = null != connection.closeReason ? connection.closeReason :
+                Connection.STREAMING == connection.state ? "closed" : "response-complete";
+            accessLog.onConnectionClosed(new ConnectionRecord(
+                connection.connectionId,
+                String.valueOf(connection.remoteAddress),
+                connection.clientId,
+                null != connection.requestId ? connection.requestId : "fanout-" + connection.connectionId,
+                java.util.List.copyOf(topicNames),
+                nowNs - connection.acceptedNs,
+                connection.eventsSent,
+                connection.bytesSent,
+                connection.requestCount,
+                reason));
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+        }
+    }
+
     private void publishLatency()
     {
         if (latencyHistogram.getTotalCount() > 0)
@@ -1557,6 +1630,11 @@ final class IoAgent implements Agent
             shortWrites.getAndAdd(pendingShortWrites);
             pendingShortWrites = 0;
         }
+    }
+
+    private boolean isPublishPath(final DirectBuffer buffer)
+    {
+        return startsWith(buffer, parser.targetOffset(), parser.targetLength(), "/publish/");
     }
 
     private static boolean startsWith(final DirectBuffer buffer, final int offset, final int length, final String prefix)

@@ -1,0 +1,69 @@
+package io.ssefanout.transport;
+
+import java.util.List;
+
+/**
+ * What one connection did, reported to the {@link AccessLog} when it ends. Immutable.
+ */
+public final class ConnectionRecord
+{
+    /** Server-unique connection number. */
+    public final long connectionId;
+    /** Client address and port. */
+    public final String clientAddress;
+    /** {@code clientId} query parameter or X-Client-ID header of the stream request, or null. */
+    public final String clientId;
+    /** X-Request-ID of the stream request, or one generated from the connection id. */
+    public final String traceId;
+    /** Topics streamed; empty for request/response connections. */
+    public final List<String> topics;
+    /** How long the connection was open. */
+    public final long durationNs;
+    /** Events delivered. */
+    public final long eventsSent;
+    /** Bytes written. */
+    public final long bytesSent;
+    /** Requests handled on a request/response connection. */
+    public final long requestCount;
+    /** Why it ended: client-closed, slow-consumer, request-timeout, idle-timeout, response-complete, rejected, over-limit, shutdown, io-error, error. */
+    public final String closeReason;
+
+    ConnectionRecord(
+        final long connectionId,
+        final String clientAddress,
+        final String clientId,
+        final String traceId,
+        final List<String> topics,
+        final long durationNs,
+        final long eventsSent,
+        final long bytesSent,
+        final long requestCount,
+        final String closeReason)
+    {
+        this.connectionId = connectionId;
+        this.clientAddress = clientAddress;
+        this.clientId = clientId;
+        this.traceId = traceId;
+        this.topics = topics;
+        this.durationNs = durationNs;
+        this.eventsSent = eventsSent;
+        this.bytesSent = bytesSent;
+        this.requestCount = requestCount;
+        this.closeReason = closeReason;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "conn=" + connectionId +
+            " client=" + clientAddress +
+            " clientId=" + (null == clientId ? "-" : clientId) +
+            " traceId=" + traceId +
+            " topics=" + (topics.isEmpty() ? "-" : String.join(",", topics)) +
+            " durationMs=" + durationNs / 1_000_000 +
+            " events=" + eventsSent +
+            " bytes=" + bytesSent +
+            " requests=" + requestCount +
+            " reason=" + closeReason;
+    }
+}
