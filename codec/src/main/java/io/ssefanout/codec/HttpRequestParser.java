@@ -58,6 +58,10 @@ public final class HttpRequestParser
     private int requestIdOffset;
     private int requestIdLength;
     private int acceptsEventStream;
+    private int authorizationOffset;
+    private int authorizationLength;
+    private int cookieOffset;
+    private int cookieLength;
     private int headerCount;
     private int errorStatus;
     private String errorReason;
@@ -241,6 +245,38 @@ public final class HttpRequestParser
     }
 
     /**
+     * @return offset of the Authorization value.
+     */
+    public int authorizationOffset()
+    {
+        return authorizationOffset;
+    }
+
+    /**
+     * @return length of the Authorization value, -1 when absent.
+     */
+    public int authorizationLength()
+    {
+        return authorizationLength;
+    }
+
+    /**
+     * @return offset of the Cookie value.
+     */
+    public int cookieOffset()
+    {
+        return cookieOffset;
+    }
+
+    /**
+     * @return length of the Cookie value, -1 when absent.
+     */
+    public int cookieLength()
+    {
+        return cookieLength;
+    }
+
+    /**
      * @return true when an Accept header names text/event-stream.
      */
     public boolean acceptsEventStream()
@@ -289,6 +325,10 @@ public final class HttpRequestParser
         requestIdOffset = 0;
         requestIdLength = -1;
         acceptsEventStream = 0;
+        authorizationOffset = 0;
+        authorizationLength = -1;
+        cookieOffset = 0;
+        cookieLength = -1;
         headerCount = 0;
         errorStatus = 0;
         errorReason = null;
@@ -447,6 +487,16 @@ public final class HttpRequestParser
         {
             requestIdOffset = valueStart;
             requestIdLength = valueLength;
+        }
+        else if (equalsIgnoreCase(buffer, start, nameLength, "authorization"))
+        {
+            authorizationOffset = valueStart;
+            authorizationLength = valueLength;
+        }
+        else if (equalsIgnoreCase(buffer, start, nameLength, "cookie"))
+        {
+            cookieOffset = valueStart;
+            cookieLength = valueLength;
         }
         else if (equalsIgnoreCase(buffer, start, nameLength, "accept"))
         {

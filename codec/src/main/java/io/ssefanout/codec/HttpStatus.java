@@ -11,6 +11,10 @@ public final class HttpStatus
     public static final int NO_CONTENT = 204;
     /** Malformed request. */
     public static final int BAD_REQUEST = 400;
+    /** Missing or invalid token. */
+    public static final int UNAUTHORIZED = 401;
+    /** The token does not cover the topic. */
+    public static final int FORBIDDEN = 403;
     /** No such route. */
     public static final int NOT_FOUND = 404;
     /** Method not supported on the route. */
@@ -49,6 +53,8 @@ public final class HttpStatus
             case OK: return "OK";
             case NO_CONTENT: return "No Content";
             case BAD_REQUEST: return "Bad Request";
+            case UNAUTHORIZED: return "Unauthorized";
+            case FORBIDDEN: return "Forbidden";
             case NOT_FOUND: return "Not Found";
             case METHOD_NOT_ALLOWED: return "Method Not Allowed";
             case REQUEST_TIMEOUT: return "Request Timeout";

@@ -60,7 +60,11 @@ public enum CounterDescriptor
     /** Publish requests answered 200. */
     PUBLISH_REQUESTS(26, "fanout_publish_requests_total", "counter", "Publish requests accepted"),
     /** Connections turned away over a connection limit. */
-    REJECTS_OVER_LIMIT(27, "fanout_rejects_connection_limit_total", "counter", "Connections over a limit");
+    REJECTS_OVER_LIMIT(27, "fanout_rejects_connection_limit_total", "counter", "Connections over a limit"),
+    /** Requests without an acceptable token (401). */
+    REJECTS_UNAUTHORIZED(28, "fanout_rejects_unauthorized_total", "counter", "Requests rejected 401"),
+    /** Requests for a topic the token does not cover (403). */
+    REJECTS_FORBIDDEN(29, "fanout_rejects_forbidden_total", "counter", "Requests rejected 403");
 
     private final int id;
     private final String metricName;

@@ -70,6 +70,7 @@ public final class Fanout
             {
                 System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
                     " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ")");
+                System.out.println(ctx.describeAuth());
                 if (null != feed)
                 {
                     System.out.println("demo feed: " + feed.describe() + "; open http://localhost:" + server.port() + "/");

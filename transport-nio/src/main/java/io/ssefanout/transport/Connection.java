@@ -47,6 +47,9 @@ final class Connection
     long requestCount;
     String closeReason;
 
+    byte[] cachedToken;
+    TopicRights cachedRights;
+
     Subscription subscription;
     int[] topicSlots;
     long lastWriteNs;

@@ -243,6 +243,9 @@ public final class FanoutServer implements AutoCloseable
         private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
         private byte[] indexPage;
         private AccessLog accessLog = AccessLog.NONE;
+        private Authenticator authenticator;
+        private boolean isAuthenticatorSet;
+        private String authCookieName = TransportConfiguration.authCookieName();
         private ErrorHandler errorHandler;
 
         /**
@@ -266,6 +269,10 @@ public final class FanoutServer implements AutoCloseable
                 throw new IllegalArgumentException(TransportConfiguration.HEARTBEAT_INTERVAL_PROP_NAME + " must be > 0");
             }
             SlowConsumerPolicy.of(slowConsumerPolicy);
+            if (!isAuthenticatorSet)
+            {
+                authenticator = TransportConfiguration.authenticator();
+            }
             engineContext.shutdownTimeoutNs(shutdownTimeoutNs);
             if (null != errorHandler && null == engineContext.errorHandler())
             {
@@ -664,6 +671,54 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return the token verifier, or null when the server is open.
+         */
+        public Authenticator authenticator()
+        {
+            return authenticator;
+        }
+
+        /**
+         * @param authenticator the token verifier, or null for an open server; overrides the auth properties.
+         * @return this.
+         */
+        public Context authenticator(final Authenticator authenticator)
+        {
+            this.authenticator = authenticator;
+            this.isAuthenticatorSet = true;
+            return this;
+        }
+
+        /**
+         * @return the cookie that may carry the token.
+         */
+        public String authCookieName()
+        {
+            return authCookieName;
+        }
+
+        /**
+         * @param authCookieName the cookie that may carry the token.
+         * @return this.
+         */
+        public Context authCookieName(final String authCookieName)
+        {
+            this.authCookieName = authCookieName;
+            return this;
+        }
+
+        /**
+         * @return a line for the start-up log saying how clients are authenticated.
+         */
+        public String describeAuth()
+        {
+            return null == authenticator ?
+                "auth: none configured, the server is OPEN to every subscriber and publisher" :
+                "auth: " + authenticator.describe() + " (Authorization: Bearer, ?access_token=, cookie " +
+                authCookieName + ")";
+        }
+
+        /**
          * @return where connection ends and publishes are reported.
          */
         public AccessLog accessLog()
@@ -721,6 +776,7 @@ public final class FanoutServer implements AutoCloseable
                 ", shutdownTimeoutNs=" + shutdownTimeoutNs +
                 ", connectionsMax=" + connectionsMax +
                 ", connectionsPerAddressMax=" + connectionsPerAddressMax +
+                ", auth=" + (null == authenticator ? "none" : authenticator.describe()) +
                 ", engine=" + engineContext +
                 '}';
         }

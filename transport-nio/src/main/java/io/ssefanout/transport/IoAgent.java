@@ -78,6 +78,8 @@ final class IoAgent implements Agent
     private final Consumer<AcceptedConnection> newChannelHandler = this::onNewChannel;
     private final ConnectionAdmission admission;
     private final AccessLog accessLog;
+    private final Authenticator authenticator;
+    private final String authCookiePrefix;
     private final boolean isPublishLogEnabled;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
@@ -142,6 +144,8 @@ final class IoAgent implements Agent
     {
         this.admission = admission;
         this.accessLog = ctx.accessLog();
+        this.authenticator = ctx.authenticator();
+        this.authCookiePrefix = ctx.authCookieName() + "=";
         this.isPublishLogEnabled = accessLog.isPublishLogEnabled();
         this.agentId = agentId;
         this.roleName = "fanout-io-" + agentId;
@@ -704,6 +708,22 @@ final class IoAgent implements Agent
             return;
         }
 
+        if (null != authenticator)
+        {
+            final TopicRights rights = authorize(connection, buffer, queryOffset, queryLength, keepAlive);
+            if (null == rights)
+            {
+                return;
+            }
+            final Topic existing = topicRegistry.find(scratch, 0, nameLength);
+            final String name = null != existing ? existing.name() : scratch.getStringWithoutLengthUtf8(0, nameLength);
+            if (!rights.canPublish(name))
+            {
+                rejectForbidden(connection, buffer, keepAlive);
+                return;
+            }
+        }
+
         final Topic topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
         if (null == topic)
         {
@@ -809,6 +829,23 @@ final class IoAgent implements Agent
             {
                 reject(connection, HttpStatus.BAD_REQUEST, "no topic: use /sse/{topic} or /sse?topic=a&topic=b", buffer, false);
                 return;
+            }
+        }
+
+        if (null != authenticator)
+        {
+            final TopicRights rights = authorize(connection, buffer, queryOffset, queryLength, false);
+            if (null == rights)
+            {
+                return;
+            }
+            for (final Topic topic : topics)
+            {
+                if (!rights.canSubscribe(topic.name()))
+                {
+                    rejectForbidden(connection, buffer, false);
+                    return;
+                }
             }
         }
 
@@ -1370,6 +1407,127 @@ final class IoAgent implements Agent
         }
         response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
         send(connection, response, keepAlive);
+    }
+
+    /**
+     * The rights of the request's token, from the connection's cache when it is the token last seen there.
+     * Control path for subscribers; for a keep-alive publisher one verification per distinct token.
+     *
+     * @return the rights, or null after answering 401.
+     */
+    private TopicRights authorize(
+        final Connection connection,
+        final DirectBuffer buffer,
+        final int queryOffset,
+        final int queryLength,
+        final boolean keepAlive) throws IOException
+    {
+        int tokenOffset = -1;
+        int tokenLength = 0;
+        final int authorizationLength = parser.authorizationLength();
+        if (authorizationLength > 7 &&
+            HttpRequestParser.equalsIgnoreCase(buffer, parser.authorizationOffset(), 7, "bearer "))
+        {
+            tokenOffset = parser.authorizationOffset() + 7;
+            tokenLength = authorizationLength - 7;
+        }
+        else
+        {
+            final int param = findQueryParameter(buffer, queryOffset, queryLength, "access_token", 0);
+            if (param >= 0)
+            {
+                tokenOffset = param;
+                tokenLength = queryValueLength(buffer, param, queryOffset + queryLength);
+            }
+            else if (parser.cookieLength() > 0)
+            {
+                final int cookieEnd = parser.cookieOffset() + parser.cookieLength();
+                for (int i = parser.cookieOffset(); i < cookieEnd && tokenOffset < 0; i++)
+                {
+                    if ((i == parser.cookieOffset() || ' ' == buffer.getByte(i - 1) || ';' == buffer.getByte(i - 1)) &&
+                        startsWith(buffer, i, cookieEnd - i, authCookiePrefix))
+                    {
+                        tokenOffset = i + authCookiePrefix.length();
+                        int end = tokenOffset;
+                        while (end < cookieEnd && ';' != buffer.getByte(end))
+                        {
+                            end++;
+                        }
+                        tokenLength = end - tokenOffset;
+                    }
+                }
+            }
+        }
+
+        if (tokenOffset < 0 || tokenLength <= 0)
+        {
+            rejectUnauthorized(connection, null, buffer, keepAlive);
+            return null;
+        }
+
+        final byte[] cached = connection.cachedToken;
+        if (null != cached && cached.length == tokenLength && null != connection.cachedRights &&
+            connection.cachedRights.expiresAtMs() > System.currentTimeMillis())
+        {
+            boolean isSame = true;
+            for (int i = 0; i < tokenLength && isSame; i++)
+            {
+                isSame = cached[i] == buffer.getByte(tokenOffset + i);
+            }
+            if (isSame)
+            {
+                return connection.cachedRights;
+            }
+        }
+
+        final byte[] token = new byte[tokenLength];
+        buffer.getBytes(tokenOffset, token);
+        try
+        {
+            final TopicRights rights = authenticator.authenticate(new String(token, StandardCharsets.US_ASCII));
+            connection.cachedToken = token;
+            connection.cachedRights = rights;
+            return rights;
+        }
+        catch (final AuthenticationException ex)
+        {
+            connection.cachedToken = null;
+            connection.cachedRights = null;
+            rejectUnauthorized(connection, ex.getMessage(), buffer, keepAlive);
+            return null;
+        }
+    }
+
+    private void rejectUnauthorized(
+        final Connection connection, final String reason, final DirectBuffer request, final boolean keepAlive)
+        throws IOException
+    {
+        counters.get(CounterDescriptor.REJECTS_UNAUTHORIZED).increment();
+        final String body = (null == reason ? "token required" : reason) + "\n";
+        response.begin(HttpStatus.UNAUTHORIZED)
+            .header("WWW-Authenticate", null == reason ? "Bearer realm=\"fanout\"" :
+                "Bearer realm=\"fanout\", error=\"invalid_token\", error_description=\"" + reason + "\"")
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Content-Length", body.length());
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+            connection.closeReason = "unauthorized";
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
+        send(connection, response, keepAlive);
+    }
+
+    private void rejectForbidden(final Connection connection, final DirectBuffer request, final boolean keepAlive)
+        throws IOException
+    {
+        counters.get(CounterDescriptor.REJECTS_FORBIDDEN).increment();
+        if (!keepAlive)
+        {
+            connection.closeReason = "forbidden";
+        }
+        send(connection, response.simple(HttpStatus.FORBIDDEN, "token does not cover this topic\n", keepAlive,
+            request, parser.originOffset(), parser.originLength()), keepAlive);
     }
 
     /**

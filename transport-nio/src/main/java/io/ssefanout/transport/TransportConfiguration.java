@@ -100,6 +100,17 @@ public final class TransportConfiguration
     /** Default per-address limit: none. */
     public static final int CONNECTIONS_PER_ADDRESS_MAX_DEFAULT = 0;
 
+    /** Shared secret for HS256 tokens (at least 32 bytes); with no key configured the server is open. */
+    public static final String AUTH_HMAC_SECRET_PROP_NAME = "fanout.auth.hmac.secret";
+
+    /** Path of a PEM public key (RSA for RS256, EC P-256 for ES256); with no key configured the server is open. */
+    public static final String AUTH_PUBLIC_KEY_PROP_NAME = "fanout.auth.public.key";
+
+    /** Cookie that may carry the token. */
+    public static final String AUTH_COOKIE_NAME_PROP_NAME = "fanout.auth.cookie.name";
+    /** Default cookie name. */
+    public static final String AUTH_COOKIE_NAME_DEFAULT = "fanout_token";
+
     /** Print the concluded configuration at start. */
     public static final String PRINT_CONFIGURATION_PROP_NAME = "fanout.print.configuration.on.start";
 
@@ -249,6 +260,33 @@ public final class TransportConfiguration
     public static int connectionsPerAddressMax()
     {
         return Integer.getInteger(CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME, CONNECTIONS_PER_ADDRESS_MAX_DEFAULT);
+    }
+
+    /**
+     * @return the authenticator the auth properties describe, or null when none is set (open server).
+     */
+    public static Authenticator authenticator()
+    {
+        final String secret = System.getProperty(AUTH_HMAC_SECRET_PROP_NAME);
+        final String publicKey = System.getProperty(AUTH_PUBLIC_KEY_PROP_NAME);
+        if (null != secret && null != publicKey)
+        {
+            throw new IllegalArgumentException(
+                "set one of " + AUTH_HMAC_SECRET_PROP_NAME + " and " + AUTH_PUBLIC_KEY_PROP_NAME + ", not both");
+        }
+        if (null != secret)
+        {
+            return JwtAuthenticator.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return null != publicKey ? JwtAuthenticator.publicKey(java.nio.file.Paths.get(publicKey)) : null;
+    }
+
+    /**
+     * @return {@link #AUTH_COOKIE_NAME_PROP_NAME} or its default.
+     */
+    public static String authCookieName()
+    {
+        return System.getProperty(AUTH_COOKIE_NAME_PROP_NAME, AUTH_COOKIE_NAME_DEFAULT);
     }
 
     /**

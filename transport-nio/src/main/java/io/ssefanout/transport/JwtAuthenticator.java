@@ -1,0 +1,207 @@
+package io.ssefanout.transport;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JWT verification with nimbus-jose-jwt: HS256 with a shared secret, or RS256 / ES256 with a public key in PEM.
+ * Exactly one algorithm is accepted per configuration, so {@code alg: none} and algorithm confusion (an HMAC token
+ * signed with the public key as secret) are refused. {@code exp} and {@code nbf} are checked with 30 s of leeway.
+ * <p>
+ * Rights come from the claim {@code fanout}: {@code {"subscribe": ["ticks", "news.*"], "publish": ["news.*"]}}
+ * (patterns as in {@link TopicRights}).
+ */
+public final class JwtAuthenticator implements Authenticator
+{
+    /** Name of the claim holding the rights. */
+    public static final String CLAIM = "fanout";
+    private static final long LEEWAY_MS = 30_000;
+
+    private final JWSAlgorithm algorithm;
+    private final JWSVerifier verifier;
+
+    private JwtAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier)
+    {
+        this.algorithm = algorithm;
+        this.verifier = verifier;
+    }
+
+    /**
+     * HS256 with a shared secret.
+     *
+     * @param secret at least 32 bytes.
+     * @return the authenticator.
+     */
+    public static JwtAuthenticator hmac(final byte[] secret)
+    {
+        try
+        {
+            return new JwtAuthenticator(JWSAlgorithm.HS256, new MACVerifier(secret));
+        }
+        catch (final JOSEException ex)
+        {
+            throw new IllegalArgumentException("HS256 secret must be at least 32 bytes", ex);
+        }
+    }
+
+    /**
+     * RS256 (RSA key) or ES256 (EC P-256 key) with a public key read from a PEM file.
+     *
+     * @param pemFile the public key.
+     * @return the authenticator.
+     */
+    public static JwtAuthenticator publicKey(final Path pemFile)
+    {
+        final byte[] der;
+        try
+        {
+            final String pem = Files.readString(pemFile, StandardCharsets.US_ASCII);
+            final int begin = pem.indexOf("-----BEGIN PUBLIC KEY-----");
+            final int end = pem.indexOf("-----END PUBLIC KEY-----");
+            if (begin < 0 || end < begin)
+            {
+                throw new IllegalArgumentException("no PUBLIC KEY block in " + pemFile);
+            }
+            der = Base64.getMimeDecoder().decode(pem.substring(begin + 26, end));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read public key " + pemFile + ": " + ex.getMessage(), ex);
+        }
+        try
+        {
+            final PublicKey key = publicKeyOf(der);
+            if (key instanceof RSAPublicKey)
+            {
+                return new JwtAuthenticator(JWSAlgorithm.RS256, new RSASSAVerifier((RSAPublicKey)key));
+            }
+            final ECPublicKey ecKey = (ECPublicKey)key;
+            if (!Curve.P_256.equals(Curve.forECParameterSpec(ecKey.getParams())))
+            {
+                throw new IllegalArgumentException("EC key in " + pemFile + " is not on P-256 (ES256)");
+            }
+            return new JwtAuthenticator(JWSAlgorithm.ES256, new ECDSAVerifier(ecKey));
+        }
+        catch (final JOSEException | GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("unsupported public key in " + pemFile + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static PublicKey publicKeyOf(final byte[] der) throws GeneralSecurityException
+    {
+        try
+        {
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        }
+        catch (final GeneralSecurityException notRsa)
+        {
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
+        }
+    }
+
+    @Override
+    public TopicRights authenticate(final String token) throws AuthenticationException
+    {
+        final SignedJWT jwt;
+        final JWTClaimsSet claims;
+        try
+        {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        }
+        catch (final ParseException | RuntimeException ex)
+        {
+            throw new AuthenticationException("malformed token");
+        }
+        if (!algorithm.equals(jwt.getHeader().getAlgorithm()))
+        {
+            throw new AuthenticationException("algorithm not accepted");
+        }
+        try
+        {
+            if (!jwt.verify(verifier))
+            {
+                throw new AuthenticationException("bad signature");
+            }
+        }
+        catch (final JOSEException ex)
+        {
+            throw new AuthenticationException("bad signature");
+        }
+
+        final long nowMs = System.currentTimeMillis();
+        final Date expires = claims.getExpirationTime();
+        if (null != expires && expires.getTime() + LEEWAY_MS < nowMs)
+        {
+            throw new AuthenticationException("token expired");
+        }
+        final Date notBefore = claims.getNotBeforeTime();
+        if (null != notBefore && notBefore.getTime() - LEEWAY_MS > nowMs)
+        {
+            throw new AuthenticationException("token not yet valid");
+        }
+
+        final Object rights = claims.getClaim(CLAIM);
+        if (!(rights instanceof Map))
+        {
+            throw new AuthenticationException("no fanout claim");
+        }
+        return new TopicRights(
+            patterns(((Map<?, ?>)rights).get("subscribe")),
+            patterns(((Map<?, ?>)rights).get("publish")),
+            null == expires ? Long.MAX_VALUE : expires.getTime() + LEEWAY_MS);
+    }
+
+    @Override
+    public String describe()
+    {
+        return "JWT " + algorithm.getName();
+    }
+
+    private static List<String> patterns(final Object value) throws AuthenticationException
+    {
+        final List<String> patterns = new ArrayList<>();
+        if (null == value)
+        {
+            return patterns;
+        }
+        if (!(value instanceof List))
+        {
+            throw new AuthenticationException("fanout claim lists must be arrays of strings");
+        }
+        for (final Object item : (List<?>)value)
+        {
+            if (!(item instanceof String))
+            {
+                throw new AuthenticationException("fanout claim lists must be arrays of strings");
+            }
+            patterns.add((String)item);
+        }
+        return patterns;
+    }
+}

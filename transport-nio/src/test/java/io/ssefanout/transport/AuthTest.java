@@ -1,0 +1,190 @@
+package io.ssefanout.transport;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.ssefanout.engine.CounterDescriptor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.ssefanout.transport.ServerFixture.counter;
+import static io.ssefanout.transport.ServerFixture.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AuthTest
+{
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
+
+    @TempDir
+    Path dir;
+
+    private FanoutServer server;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (null != server)
+        {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseMissingMalformedExpiredForgedAndUnsignedTokensAndEnforceTopicRights() throws Exception
+    {
+        server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.hmac(bytes(SECRET))));
+        final MACSigner signer = new MACSigner(bytes(SECRET));
+        final String good = token(signer, JWSAlgorithm.HS256, List.of("prices.*"), List.of("news"), 60_000);
+
+        assertUnauthorized(get("/sse/prices.eu", null), null);
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer not.a.jwt"), "malformed token");
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " +
+            token(signer, JWSAlgorithm.HS256, List.of("*"), List.of(), -120_000)), "token expired");
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + token(
+            new MACSigner(bytes(SECRET + "-other")), JWSAlgorithm.HS256, List.of("*"), List.of(), 60_000)),
+            "bad signature");
+        final String unsigned = new PlainJWT(claims(List.of("*"), List.of("*"), 60_000)).serialize();
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + unsigned), "malformed token");
+
+        assertThat(HttpClient.status(get("/sse/orders", "Authorization: Bearer " + good))).isEqualTo(403);
+        assertThat(HttpClient.status(HttpClient.exchange(server.port(),
+            "POST /publish/prices.eu HTTP/1.1\r\nAuthorization: Bearer " + good +
+            "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(403);
+        assertThat(counter(server, CounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(5);
+        assertThat(counter(server, CounterDescriptor.REJECTS_FORBIDDEN)).isEqualTo(2);
+
+        try (SseClient viaHeader = SseClient.connect(server.port(), "/sse/prices.eu", "Authorization: Bearer " + good);
+            SseClient viaQuery = SseClient.connect(server.port(), "/sse/prices.eu?access_token=" + good);
+            SseClient viaCookie = SseClient.connect(server.port(), "/sse/prices.eu",
+                "Cookie: theme=dark; fanout_token=" + good + "; other=1"))
+        {
+            assertThat(viaHeader.status).isEqualTo(200);
+            assertThat(viaQuery.status).isEqualTo(200);
+            assertThat(viaCookie.status).isEqualTo(200);
+            publish(server, "prices.eu", "1.0842");
+            assertThat(viaHeader.awaitEvents(1, 5000)).isTrue();
+            assertThat(viaQuery.awaitEvents(1, 5000)).isTrue();
+            assertThat(viaCookie.awaitEvents(1, 5000)).isTrue();
+        }
+
+        final String publishTwice = ("POST /publish/news HTTP/1.1\r\nAuthorization: Bearer " + good +
+            "\r\nContent-Length: 2\r\n\r\nhi").repeat(2) +
+            "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n";
+        final String responses = HttpClient.exchange(server.port(), publishTwice);
+        assertThat(responses.split("HTTP/1.1 200").length - 1).isEqualTo(3);
+    }
+
+    @Test
+    void shouldAcceptRs256AndRefuseAlgorithmConfusionWithThePublicKey() throws Exception
+    {
+        final RSAKey rsa = new RSAKeyGenerator(2048).generate();
+        final Path publicKey = pem(rsa.toPublicKey());
+        server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.publicKey(publicKey)));
+        final String good = token(new RSASSASigner(rsa), JWSAlgorithm.RS256, List.of("t"), List.of(), 60_000);
+        try (SseClient client = SseClient.connect(server.port(), "/sse/t", "Authorization: Bearer " + good))
+        {
+            assertThat(client.status).isEqualTo(200);
+        }
+        final byte[] publicKeyAsSecret = Files.readAllBytes(dir.resolve("public.pem"));
+        final String confused = token(new MACSigner(publicKeyAsSecret), JWSAlgorithm.HS256, List.of("*"), List.of(), 60_000);
+        assertUnauthorized(get("/sse/t", "Authorization: Bearer " + confused), "algorithm not accepted");
+    }
+
+    @Test
+    void shouldAcceptEs256WithAnEcPublicKey() throws Exception
+    {
+        final ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
+        final Path publicKey = pem(ec.toPublicKey());
+        server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.publicKey(publicKey)));
+        final String good = token(new ECDSASigner(ec), JWSAlgorithm.ES256, List.of("*"), List.of("*"), 60_000);
+        assertThat(HttpClient.status(HttpClient.exchange(server.port(), "POST /publish/any HTTP/1.1\r\nAuthorization: " +
+            "Bearer " + good + "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(200);
+    }
+
+    @Test
+    void shouldMatchTopicPatterns()
+    {
+        assertThat(TopicRights.matches("prices.*", 0, "prices.eu", 0)).isTrue();
+        assertThat(TopicRights.matches("prices.*", 0, "prices", 0)).isFalse();
+        assertThat(TopicRights.matches("*", 0, "anything", 0)).isTrue();
+        assertThat(TopicRights.matches("a?c", 0, "abc", 0)).isTrue();
+        assertThat(TopicRights.matches("a?c", 0, "ac", 0)).isFalse();
+        assertThat(TopicRights.matches("exact", 0, "exactly", 0)).isFalse();
+    }
+
+    private String get(final String path, final String header) throws IOException
+    {
+        return HttpClient.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nAccept: text/event-stream\r\n" +
+            (null == header ? "" : header + "\r\n") + "Connection: close\r\n\r\n");
+    }
+
+    private static void assertUnauthorized(final String response, final String reason)
+    {
+        assertThat(HttpClient.status(response)).isEqualTo(401);
+        assertThat(response).contains("WWW-Authenticate: Bearer realm=\"fanout\"");
+        if (null != reason)
+        {
+            assertThat(response).contains("error=\"invalid_token\"", "error_description=\"" + reason + "\"");
+        }
+    }
+
+    private static String token(
+        final JWSSigner signer,
+        final JWSAlgorithm algorithm,
+        final List<String> subscribe,
+        final List<String> publish,
+        final long expiresInMs) throws JOSEException
+    {
+        final SignedJWT jwt = new SignedJWT(new JWSHeader(algorithm), claims(subscribe, publish, expiresInMs));
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    private static JWTClaimsSet claims(final List<String> subscribe, final List<String> publish, final long expiresInMs)
+    {
+        return new JWTClaimsSet.Builder()
+            .subject("test")
+            .expirationTime(new Date(System.currentTimeMillis() + expiresInMs))
+            .claim(JwtAuthenticator.CLAIM, Map.of("subscribe", subscribe, "publish", publish))
+            .build();
+    }
+
+    private Path pem(final PublicKey key) throws IOException
+    {
+        final String pem = "-----BEGIN PUBLIC KEY-----\n" +
+            Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded()) +
+            "\n-----END PUBLIC KEY-----\n";
+        return Files.writeString(dir.resolve("public.pem"), pem);
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
