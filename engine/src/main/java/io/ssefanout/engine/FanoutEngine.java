@@ -15,6 +15,7 @@ import io.ssefanout.codec.SseFrameEncoder;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -472,15 +473,8 @@ public final class FanoutEngine implements AutoCloseable
             {
                 counters = new FanoutCounters();
             }
-            if (null == errorHandler)
-            {
-                final AtomicCounter errors = counters.get(CounterDescriptor.ERRORS);
-                errorHandler = (ex) ->
-                {
-                    errors.increment();
-                    ex.printStackTrace();
-                };
-            }
+            final ErrorHandler reporter = null == errorHandler ? Throwable::printStackTrace : errorHandler;
+            errorHandler = new CountedErrorHandler(reporter, counters.get(CounterDescriptor.ERRORS));
             return this;
         }
 

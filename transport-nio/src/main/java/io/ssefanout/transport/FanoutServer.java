@@ -282,10 +282,8 @@ public final class FanoutServer implements AutoCloseable
             {
                 engineContext.conclude();
             }
-            if (null == errorHandler)
-            {
-                errorHandler = engineContext.errorHandler();
-            }
+            // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
+            errorHandler = engineContext.errorHandler();
             return this;
         }
 
