@@ -293,7 +293,6 @@ final class IoAgent implements Agent
     public void onClose()
     {
         Thread.interrupted();
-        final ByteBuffer goodbye = goodbyeFrame();
         for (int i = connectionCount - 1; i >= 0; i--)
         {
             final Connection connection = connections[i];
@@ -302,7 +301,8 @@ final class IoAgent implements Agent
             {
                 try
                 {
-                    connection.channel.write(goodbye.duplicate());
+                    // a retry jittered per connection spreads the reconnect storm over a window
+                    connection.channel.write(goodbyeFrame());
                 }
                 catch (final IOException ignore)
                 {
