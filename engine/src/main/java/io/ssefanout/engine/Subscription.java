@@ -189,6 +189,30 @@ public final class Subscription
     }
 
     /**
+     * Bytes published to this subscription's topics that it has not consumed yet. Control path (called when a
+     * connection is blocked), reads each log's index.
+     *
+     * @return unsent bytes, summed over the topics.
+     */
+    public long unsentBytes()
+    {
+        long unsent = 0;
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                final long frame = frames[i];
+                if (frame < log.publishedFrameCount())
+                {
+                    unsent += log.publishedPosition() - (log.position(frame) + frameOffsets[i]);
+                }
+            }
+        }
+        return unsent;
+    }
+
+    /**
      * @return the log the current run is in.
      */
     public TopicFrameLog runLog()

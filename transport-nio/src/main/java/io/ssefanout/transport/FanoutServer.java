@@ -230,6 +230,7 @@ public final class FanoutServer implements AutoCloseable
         private long retryHintMs = TransportConfiguration.retryHintMs();
         private String slowConsumerPolicy = TransportConfiguration.slowConsumerPolicy();
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
+        private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
         private int requestLineMaxLength = TransportConfiguration.requestLineMaxLength();
         private int headerMaxLength = TransportConfiguration.headerMaxLength();
         private int headerMaxCount = TransportConfiguration.headerMaxCount();
@@ -441,6 +442,25 @@ public final class FanoutServer implements AutoCloseable
         public Context slowConsumerPolicy(final String slowConsumerPolicy)
         {
             this.slowConsumerPolicy = slowConsumerPolicy;
+            return this;
+        }
+
+        /**
+         * @return unsent bytes a blocked subscriber may be owed before the slow-consumer policy acts, 0 for the
+         *         log's lag window.
+         */
+        public int slowConsumerUnsentMax()
+        {
+            return slowConsumerUnsentMax;
+        }
+
+        /**
+         * @param slowConsumerUnsentMax unsent bytes a blocked subscriber may be owed, 0 for the log's lag window.
+         * @return this.
+         */
+        public Context slowConsumerUnsentMax(final int slowConsumerUnsentMax)
+        {
+            this.slowConsumerUnsentMax = slowConsumerUnsentMax;
             return this;
         }
 
@@ -763,6 +783,7 @@ public final class FanoutServer implements AutoCloseable
                 ", heartbeatIntervalNs=" + heartbeatIntervalNs +
                 ", retryHintMs=" + retryHintMs +
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
+                ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
                 ", requestLineMaxLength=" + requestLineMaxLength +
                 ", headerMaxLength=" + headerMaxLength +

@@ -91,6 +91,7 @@ final class IoAgent implements Agent
     private final boolean isChunked;
     private final SlowConsumerPolicy slowConsumerPolicy;
     private final int writeMaxLength;
+    private final int slowConsumerUnsentMax;
 
     private final ByteBuffer readByteBuffer;
     private final UnsafeBuffer readBuffer;
@@ -162,6 +163,7 @@ final class IoAgent implements Agent
         this.isChunked = engine.context().chunked();
         this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
         this.writeMaxLength = ctx.writeMaxLength();
+        this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
         // the sweep walks every connection: run it as rarely as the timers it serves allow (heartbeats, request and
         // keep-alive timeouts are enforced to within an eighth of their interval)
         final long shortestTimerNs = Math.min(
@@ -1036,7 +1038,8 @@ final class IoAgent implements Agent
                 final Connection connection = subscribers.connections[j];
                 if (connection.isWriteBlocked || connection.hasPendingOut())
                 {
-                    if (Subscription.LAPPED == connection.subscription.nextRun(1))
+                    if (Subscription.LAPPED == connection.subscription.nextRun(1) ||
+                        (slowConsumerUnsentMax > 0 && connection.subscription.unsentBytes() > slowConsumerUnsentMax))
                     {
                         onLapped(connection);
                     }

@@ -45,6 +45,14 @@ public final class TransportConfiguration
     /** Default slow-consumer policy. */
     public static final String SLOW_CONSUMER_POLICY_DEFAULT = "disconnect";
 
+    /**
+     * Unsent bytes a subscriber whose socket is full may be owed before the slow-consumer policy acts; 0 leaves it
+     * at the log's lag window (half of {@code fanout.log.capacity}).
+     */
+    public static final String SLOW_CONSUMER_UNSENT_MAX_PROP_NAME = "fanout.slow.consumer.unsent.max";
+    /** Default: the log's lag window. */
+    public static final int SLOW_CONSUMER_UNSENT_MAX_DEFAULT = 0;
+
     /** Most bytes offered to one socket write. */
     public static final String WRITE_MAX_LENGTH_PROP_NAME = "fanout.write.max.length";
     /** Default write size limit. */
@@ -172,6 +180,14 @@ public final class TransportConfiguration
     public static String slowConsumerPolicy()
     {
         return System.getProperty(SLOW_CONSUMER_POLICY_PROP_NAME, SLOW_CONSUMER_POLICY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #SLOW_CONSUMER_UNSENT_MAX_PROP_NAME} or its default.
+     */
+    public static int slowConsumerUnsentMax()
+    {
+        return SystemUtil.getSizeAsInt(SLOW_CONSUMER_UNSENT_MAX_PROP_NAME, SLOW_CONSUMER_UNSENT_MAX_DEFAULT);
     }
 
     /**

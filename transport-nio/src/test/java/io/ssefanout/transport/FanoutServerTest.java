@@ -223,6 +223,26 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldDisconnectBlockedSubscriberOwedMoreThanTheUnsentLimit() throws IOException
+    {
+        // a 16 MiB log has an 8 MiB lag window: within 6,000 events of 1 KB only the 64 KiB limit can act
+        start(ctx -> ctx.slowConsumerUnsentMax(64 * 1024).engineContext().logCapacity(16 * 1024 * 1024));
+        final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
+        clients.add(stalled);
+        final SseClient healthy = subscribe("/sse/t");
+        final String payload = "u".repeat(1000);
+        int published = 0;
+        while (published < 6000 && 0 == counter(server, CounterDescriptor.LAPPED_DISCONNECTS))
+        {
+            publish(server, "t", payload);
+            published++;
+            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
+        }
+        assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isEqualTo(1);
+        assertThat(stalled.awaitEof(10_000)).isTrue();
+    }
+
+    @Test
     void shouldSkipSlowSubscriberAheadWithResetEventUnderSkipPolicy() throws IOException
     {
         start(ctx -> ctx.slowConsumerPolicy("skip")
