@@ -33,6 +33,7 @@ public final class Subscription
     private boolean isSkipCompleted;
     private long resetFromEventId = -1;
 
+    private boolean isHeldByWatermark;
     private TopicFrameLog runLog;
     private int runCursor;
     private long runPosition;
@@ -100,6 +101,7 @@ public final class Subscription
     public int nextRun(final int maxLength)
     {
         final long watermark = isMultiTopic ? sequencer.publishedEventId() : Long.MAX_VALUE;
+        isHeldByWatermark = false;
         int cursor = activeCursor;
         long otherNextId = Long.MAX_VALUE;
         if (cursor < 0)
@@ -210,6 +212,23 @@ public final class Subscription
             }
         }
         return unsent;
+    }
+
+    /**
+     * @return true when the last {@link #nextRun(int)} held back a published frame because the sequencer's watermark
+     *         had not reached it yet (several topics only); the consumer should look again soon.
+     */
+    public boolean isHeldByWatermark()
+    {
+        return isHeldByWatermark;
+    }
+
+    /**
+     * @return the topic the current run is in.
+     */
+    public Topic runTopic()
+    {
+        return topics[runCursor];
     }
 
     /**
@@ -354,7 +373,12 @@ public final class Subscription
         {
             return LAPPED;
         }
-        return eventId <= watermark ? eventId : Long.MAX_VALUE;
+        if (eventId > watermark)
+        {
+            isHeldByWatermark = true;
+            return Long.MAX_VALUE;
+        }
+        return eventId;
     }
 
     private void position(final long lastEventId)

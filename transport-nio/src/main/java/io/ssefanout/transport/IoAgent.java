@@ -1134,15 +1134,14 @@ final class IoAgent implements Agent
                 }
                 if (0 == runLength)
                 {
-                    if (subscription.topics().length > 1 && hasUnwatermarkedFrames(subscription))
+                    if (subscription.isHeldByWatermark())
                     {
                         addToBacklog(connection);
                     }
                     return;
                 }
 
-                final TopicFrameLog log = subscription.runLog();
-                final ByteBuffer view = logView(log, subscription);
+                final ByteBuffer view = logView(subscription);
                 final int offset = subscription.runOffset();
                 view.limit(offset + runLength).position(offset);
                 final int bytesWritten = connection.channel.write(view);
@@ -1182,41 +1181,17 @@ final class IoAgent implements Agent
         }
     }
 
-    private boolean hasUnwatermarkedFrames(final Subscription subscription)
+    /**
+     * This agent's view of the log the subscription's current run is in, made once per topic. Hot path.
+     */
+    private ByteBuffer logView(final Subscription subscription)
     {
-        final long watermark = engine.sequencer().publishedEventId();
-        final Topic[] topics = subscription.topics();
-        for (int i = 0; i < topics.length; i++)
+        final TopicSubscribers subscribers = topicsById[subscription.runTopic().id()];
+        if (null == subscribers.logView)
         {
-            final TopicFrameLog log = topics[i].log();
-            if (null != log)
-            {
-                final long published = log.publishedFrameCount();
-                if (published > 0 && log.eventId(published - 1) > watermark)
-                {
-                    return true;
-                }
-            }
+            subscribers.logView = subscription.runLog().dataByteBuffer().duplicate();
         }
-        return false;
-    }
-
-    private ByteBuffer logView(final TopicFrameLog log, final Subscription subscription)
-    {
-        final Topic[] topics = subscription.topics();
-        for (int i = 0; i < topics.length; i++)
-        {
-            if (topics[i].log() == log)
-            {
-                final TopicSubscribers subscribers = topicsById[topics[i].id()];
-                if (null == subscribers.logView)
-                {
-                    subscribers.logView = log.dataByteBuffer().duplicate();
-                }
-                return subscribers.logView;
-            }
-        }
-        throw new IllegalStateException("run log not among the subscription's topics");
+        return subscribers.logView;
     }
 
     private void onLapped(final Connection connection)
@@ -1399,17 +1374,8 @@ final class IoAgent implements Agent
         throws IOException
     {
         counters.get(CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED).increment();
-        final String body = "method not allowed\n";
-        response.begin(HttpStatus.METHOD_NOT_ALLOWED)
-            .header("Allow", allow)
-            .header("Content-Type", "text/plain; charset=utf-8")
-            .header("Content-Length", body.length());
-        if (!keepAlive)
-        {
-            response.header("Connection", "close");
-        }
-        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
-        send(connection, response, keepAlive);
+        send(connection, response.simple(HttpStatus.METHOD_NOT_ALLOWED, "Allow", allow, "method not allowed\n",
+            keepAlive, request, parser.originOffset(), parser.originLength()), keepAlive);
     }
 
     /**
@@ -1506,19 +1472,15 @@ final class IoAgent implements Agent
         throws IOException
     {
         counters.get(CounterDescriptor.REJECTS_UNAUTHORIZED).increment();
-        final String body = (null == reason ? "token required" : reason) + "\n";
-        response.begin(HttpStatus.UNAUTHORIZED)
-            .header("WWW-Authenticate", null == reason ? "Bearer realm=\"fanout\"" :
-                "Bearer realm=\"fanout\", error=\"invalid_token\", error_description=\"" + reason + "\"")
-            .header("Content-Type", "text/plain; charset=utf-8")
-            .header("Content-Length", body.length());
         if (!keepAlive)
         {
-            response.header("Connection", "close");
             connection.closeReason = "unauthorized";
         }
-        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
-        send(connection, response, keepAlive);
+        final String challenge = null == reason ? "Bearer realm=\"fanout\"" :
+            "Bearer realm=\"fanout\", error=\"invalid_token\", error_description=\"" + reason + "\"";
+        send(connection, response.simple(HttpStatus.UNAUTHORIZED, "WWW-Authenticate", challenge,
+            (null == reason ? "token required" : reason) + "\n",
+            keepAlive, request, parser.originOffset(), parser.originLength()), keepAlive);
     }
 
     private void rejectForbidden(final Connection connection, final DirectBuffer request, final boolean keepAlive)
@@ -1569,17 +1531,8 @@ final class IoAgent implements Agent
         throws IOException
     {
         counters.get(CounterDescriptor.REJECTS_UNAVAILABLE).increment();
-        final String body = reason + "\n";
-        response.begin(HttpStatus.SERVICE_UNAVAILABLE)
-            .header("Retry-After", 1)
-            .header("Content-Type", "text/plain; charset=utf-8")
-            .header("Content-Length", body.length());
-        if (!keepAlive)
-        {
-            response.header("Connection", "close");
-        }
-        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders().body(body);
-        send(connection, response, keepAlive);
+        send(connection, response.simple(HttpStatus.SERVICE_UNAVAILABLE, "Retry-After", "1", reason + "\n",
+            keepAlive, request, parser.originOffset(), parser.originLength()), keepAlive);
     }
 
     private void reject(
@@ -1730,6 +1683,10 @@ final class IoAgent implements Agent
 
     private void reportClosed(final Connection connection)
     {
+        if (AccessLog.NONE == accessLog)
+        {
+            return;
+        }
         try
         {
             final java.util.List<String> topicNames = new java.util.ArrayList<>();

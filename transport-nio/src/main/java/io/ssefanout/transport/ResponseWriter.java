@@ -94,8 +94,28 @@ final class ResponseWriter
         final int originOffset,
         final int originLength)
     {
-        begin(status)
-            .header("Content-Type", "text/plain; charset=utf-8")
+        return simple(status, null, null, body, keepAlive, request, originOffset, originLength);
+    }
+
+    /**
+     * Convenience: a complete small response with a text body and one extra header (none when its name is null).
+     */
+    ResponseWriter simple(
+        final int status,
+        final String headerName,
+        final String headerValue,
+        final String body,
+        final boolean keepAlive,
+        final DirectBuffer request,
+        final int originOffset,
+        final int originLength)
+    {
+        begin(status);
+        if (null != headerName)
+        {
+            header(headerName, headerValue);
+        }
+        header("Content-Type", "text/plain; charset=utf-8")
             .header("Content-Length", body.length())
             .header("Cache-Control", "no-store");
         if (!keepAlive)
