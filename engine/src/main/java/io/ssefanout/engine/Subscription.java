@@ -308,7 +308,7 @@ public final class Subscription
     }
 
     /**
-     * Skip-policy recovery for a lapped consumer: move every cursor to the end of its log. At a frame boundary this
+     * Skip-policy recovery for a lapped consumer: move every cursor to its log's newest frame. At a frame boundary this
      * happens now; mid-frame the consumer is first let finish the frame it is in (its bytes are still intact: the
      * lag limit is half the log), and {@link #pollSkipCompleted()} reports when the skip took place.
      *
@@ -335,6 +335,10 @@ public final class Subscription
         return completed;
     }
 
+    /**
+     * Move every cursor to the newest published frame of its topic, that frame included: a lapped market-data client
+     * wants the current value now, not at the next tick.
+     */
     private void skipToNewest()
     {
         for (int i = 0; i < topics.length; i++)
@@ -342,7 +346,7 @@ public final class Subscription
             final TopicFrameLog log = topics[i].log();
             if (null != log)
             {
-                frames[i] = log.publishedFrameCount();
+                frames[i] = Math.max(frames[i], log.publishedFrameCount() - 1);
                 frameOffsets[i] = 0;
             }
         }

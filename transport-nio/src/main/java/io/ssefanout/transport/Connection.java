@@ -51,6 +51,8 @@ final class Connection
     TopicRights cachedRights;
 
     Subscription subscription;
+    /** Last event id announced in a skip's reset, so one gap is announced once. */
+    long lastResetEventId = Long.MIN_VALUE;
     int[] topicSlots;
     long lastWriteNs;
 

@@ -1213,11 +1213,21 @@ final class IoAgent implements Agent
         close(connection, "slow-consumer");
     }
 
+    /**
+     * Tell the client it missed events after the last one it got; once per gap: a second skip before anything new
+     * was delivered says nothing new.
+     */
     private void queueReset(final Connection connection)
     {
+        final long lastDeliveredEventId = connection.subscription.lastDeliveredEventId();
+        if (connection.lastResetEventId == lastDeliveredEventId)
+        {
+            return;
+        }
+        connection.lastResetEventId = lastDeliveredEventId;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
         final int length = SseFrameEncoder.encodeControlEvent(
-            buffer, 0, isChunked, "reset", "{\"lastEventId\":" + connection.subscription.lastDeliveredEventId() + "}");
+            buffer, 0, isChunked, "reset", "{\"lastEventId\":" + lastDeliveredEventId + "}");
         connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
         resetsSent.increment();
     }
