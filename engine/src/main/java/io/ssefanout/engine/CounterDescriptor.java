@@ -64,7 +64,9 @@ public enum CounterDescriptor
     /** Requests without an acceptable token (401). */
     REJECTS_UNAUTHORIZED(28, "fanout_rejects_unauthorized_total", "counter", "Requests rejected 401"),
     /** Requests for a topic the token does not cover (403). */
-    REJECTS_FORBIDDEN(29, "fanout_rejects_forbidden_total", "counter", "Requests rejected 403");
+    REJECTS_FORBIDDEN(29, "fanout_rejects_forbidden_total", "counter", "Requests rejected 403"),
+    /** Event streams ended because the token they were opened with expired. */
+    STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry");
 
     private final int id;
     private final String metricName;

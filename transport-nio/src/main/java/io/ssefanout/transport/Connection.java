@@ -51,6 +51,8 @@ final class Connection
     TopicRights cachedRights;
 
     Subscription subscription;
+    /** When the stream's token expires (epoch ms, leeway included); the sweep ends the stream then. */
+    long expiresAtMs = Long.MAX_VALUE;
     /** Last event id announced in a skip's reset, so one gap is announced once. */
     long lastResetEventId = Long.MIN_VALUE;
     int[] topicSlots;

@@ -98,6 +98,7 @@ final class IoAgent implements Agent
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer eventTypeScratch;
     private final ByteBuffer heartbeat;
+    private final ByteBuffer tokenExpiredFrame;
 
     private final AtomicCounter connectionsOpen;
     private final AtomicCounter subscribersOpen;
@@ -107,6 +108,7 @@ final class IoAgent implements Agent
     private final AtomicCounter shortWrites;
     private final AtomicCounter lappedDisconnects;
     private final AtomicCounter lappedSkips;
+    private final AtomicCounter streamsExpired;
     private final AtomicCounter heartbeatsSent;
     private final AtomicCounter resetsSent;
     private final AtomicCounter publishRequests;
@@ -179,6 +181,13 @@ final class IoAgent implements Agent
         this.heartbeat = ByteBuffer.allocateDirect(heartbeatLength);
         heartbeatBuffer.getBytes(0, heartbeat, heartbeatLength);
         heartbeat.flip();
+        final UnsafeBuffer expiredBuffer = new UnsafeBuffer(new byte[64]);
+        int expiredLength = SseFrameEncoder.encodeComment(expiredBuffer, 0, isChunked, "token expired");
+        if (isChunked)
+        {
+            expiredLength += expiredBuffer.putStringWithoutLengthAscii(expiredLength, "0\r\n\r\n");
+        }
+        this.tokenExpiredFrame = ByteBuffer.wrap(expiredBuffer.byteArray(), 0, expiredLength);
 
         this.counters = engine.counters();
         this.connectionsOpen = counters.get(CounterDescriptor.CONNECTIONS_OPEN);
@@ -189,6 +198,7 @@ final class IoAgent implements Agent
         this.shortWrites = counters.get(CounterDescriptor.SHORT_WRITES);
         this.lappedDisconnects = counters.get(CounterDescriptor.LAPPED_DISCONNECTS);
         this.lappedSkips = counters.get(CounterDescriptor.LAPPED_SKIPS);
+        this.streamsExpired = counters.get(CounterDescriptor.STREAMS_EXPIRED);
         this.heartbeatsSent = counters.get(CounterDescriptor.HEARTBEATS_SENT);
         this.resetsSent = counters.get(CounterDescriptor.RESETS_SENT);
         this.publishRequests = counters.get(CounterDescriptor.PUBLISH_REQUESTS);
@@ -849,6 +859,7 @@ final class IoAgent implements Agent
                     return;
                 }
             }
+            connection.expiresAtMs = rights.expiresAtMs();
         }
 
         long lastEventId = -1;
@@ -1262,6 +1273,7 @@ final class IoAgent implements Agent
     {
         int workCount = 0;
         int busy = 0;
+        final long nowMs = System.currentTimeMillis();
         for (int i = connectionCount - 1; i >= 0; i--)
         {
             if (i >= connectionCount)
@@ -1271,7 +1283,12 @@ final class IoAgent implements Agent
             final Connection connection = connections[i];
             if (Connection.STREAMING == connection.state)
             {
-                if (connection.isWriteBlocked || connection.hasPendingOut() || connection.isInBacklog)
+                if (connection.expiresAtMs < nowMs)
+                {
+                    endExpiredStream(connection);
+                    workCount++;
+                }
+                else if (connection.isWriteBlocked || connection.hasPendingOut() || connection.isInBacklog)
                 {
                     busy++;
                 }
@@ -1307,6 +1324,29 @@ final class IoAgent implements Agent
             isDrained = 0 == busy && 0 == backlogCount;
         }
         return workCount;
+    }
+
+    /**
+     * A stream lives no longer than the token it was opened with: end it cleanly between frames (a comment saying
+     * why, then the end of the body), so the client reconnects and must present a fresh token. A client that is
+     * blocked or mid-frame is simply closed.
+     */
+    private void endExpiredStream(final Connection connection)
+    {
+        streamsExpired.increment();
+        if (!connection.isWriteBlocked && !connection.hasPendingOut() && !connection.subscription.isMidFrame())
+        {
+            try
+            {
+                connection.channel.write(tokenExpiredFrame.duplicate());
+                pendingWrites++;
+            }
+            catch (final IOException ignore)
+            {
+                // closing anyway
+            }
+        }
+        close(connection, "token-expired");
     }
 
     private int sendHeartbeat(final Connection connection)

@@ -39,15 +39,31 @@ public final class JwtAuthenticator implements Authenticator
 {
     /** Name of the claim holding the rights. */
     public static final String CLAIM = "fanout";
-    private static final long LEEWAY_MS = 30_000;
+    /** Default clock-skew allowance on exp and nbf. */
+    public static final long LEEWAY_DEFAULT_MS = 30_000;
 
     private final JWSAlgorithm algorithm;
     private final JWSVerifier verifier;
+    private final long leewayMs;
 
-    private JwtAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier)
+    private JwtAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier, final long leewayMs)
     {
         this.algorithm = algorithm;
         this.verifier = verifier;
+        this.leewayMs = leewayMs;
+    }
+
+    /**
+     * @param leewayMs clock-skew allowance on exp and nbf, in milliseconds.
+     * @return an authenticator like this one with that allowance.
+     */
+    public JwtAuthenticator withLeewayMs(final long leewayMs)
+    {
+        if (leewayMs < 0)
+        {
+            throw new IllegalArgumentException("leeway must not be negative: " + leewayMs);
+        }
+        return new JwtAuthenticator(algorithm, verifier, leewayMs);
     }
 
     /**
@@ -60,7 +76,7 @@ public final class JwtAuthenticator implements Authenticator
     {
         try
         {
-            return new JwtAuthenticator(JWSAlgorithm.HS256, new MACVerifier(secret));
+            return new JwtAuthenticator(JWSAlgorithm.HS256, new MACVerifier(secret), LEEWAY_DEFAULT_MS);
         }
         catch (final JOSEException ex)
         {
@@ -97,14 +113,14 @@ public final class JwtAuthenticator implements Authenticator
             final PublicKey key = publicKeyOf(der);
             if (key instanceof RSAPublicKey)
             {
-                return new JwtAuthenticator(JWSAlgorithm.RS256, new RSASSAVerifier((RSAPublicKey)key));
+                return new JwtAuthenticator(JWSAlgorithm.RS256, new RSASSAVerifier((RSAPublicKey)key), LEEWAY_DEFAULT_MS);
             }
             final ECPublicKey ecKey = (ECPublicKey)key;
             if (!Curve.P_256.equals(Curve.forECParameterSpec(ecKey.getParams())))
             {
                 throw new IllegalArgumentException("EC key in " + pemFile + " is not on P-256 (ES256)");
             }
-            return new JwtAuthenticator(JWSAlgorithm.ES256, new ECDSAVerifier(ecKey));
+            return new JwtAuthenticator(JWSAlgorithm.ES256, new ECDSAVerifier(ecKey), LEEWAY_DEFAULT_MS);
         }
         catch (final JOSEException | GeneralSecurityException ex)
         {
@@ -156,12 +172,12 @@ public final class JwtAuthenticator implements Authenticator
 
         final long nowMs = System.currentTimeMillis();
         final Date expires = claims.getExpirationTime();
-        if (null != expires && expires.getTime() + LEEWAY_MS < nowMs)
+        if (null != expires && expires.getTime() + leewayMs < nowMs)
         {
             throw new AuthenticationException("token expired");
         }
         final Date notBefore = claims.getNotBeforeTime();
-        if (null != notBefore && notBefore.getTime() - LEEWAY_MS > nowMs)
+        if (null != notBefore && notBefore.getTime() - leewayMs > nowMs)
         {
             throw new AuthenticationException("token not yet valid");
         }
@@ -174,13 +190,13 @@ public final class JwtAuthenticator implements Authenticator
         return new TopicRights(
             patterns(((Map<?, ?>)rights).get("subscribe")),
             patterns(((Map<?, ?>)rights).get("publish")),
-            null == expires ? Long.MAX_VALUE : expires.getTime() + LEEWAY_MS);
+            null == expires ? Long.MAX_VALUE : expires.getTime() + leewayMs);
     }
 
     @Override
     public String describe()
     {
-        return "JWT " + algorithm.getName();
+        return "JWT " + algorithm.getName() + ", leeway " + leewayMs + " ms";
     }
 
     private static List<String> patterns(final Object value) throws AuthenticationException

@@ -114,6 +114,9 @@ public final class TransportConfiguration
     /** Path of a PEM public key (RSA for RS256, EC P-256 for ES256); with no key configured the server is open. */
     public static final String AUTH_PUBLIC_KEY_PROP_NAME = "fanout.auth.public.key";
 
+    /** Clock-skew allowance on a token's exp and nbf; a stream ends when its token's exp plus this has passed. */
+    public static final String AUTH_LEEWAY_PROP_NAME = "fanout.auth.leeway";
+
     /** Cookie that may carry the token. */
     public static final String AUTH_COOKIE_NAME_PROP_NAME = "fanout.auth.cookie.name";
     /** Default cookie name. */
@@ -290,11 +293,15 @@ public final class TransportConfiguration
             throw new IllegalArgumentException(
                 "set one of " + AUTH_HMAC_SECRET_PROP_NAME + " and " + AUTH_PUBLIC_KEY_PROP_NAME + ", not both");
         }
-        if (null != secret)
+        if (null == secret && null == publicKey)
         {
-            return JwtAuthenticator.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return null;
         }
-        return null != publicKey ? JwtAuthenticator.publicKey(java.nio.file.Paths.get(publicKey)) : null;
+        final JwtAuthenticator authenticator = null != secret ?
+            JwtAuthenticator.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)) :
+            JwtAuthenticator.publicKey(java.nio.file.Paths.get(publicKey));
+        return authenticator.withLeewayMs(TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(
+            AUTH_LEEWAY_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(JwtAuthenticator.LEEWAY_DEFAULT_MS))));
     }
 
     /**

@@ -101,6 +101,31 @@ class AuthTest
     }
 
     @Test
+    void shouldEndAStreamWhenItsTokenExpiresAndRefuseTheSameTokenOnReconnect() throws Exception
+    {
+        server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.hmac(bytes(SECRET)).withLeewayMs(0)));
+        final MACSigner signer = new MACSigner(bytes(SECRET));
+        final String shortLived = token(signer, JWSAlgorithm.HS256, List.of("prices.*"), List.of(), 2_000);
+        final String longLived = token(signer, JWSAlgorithm.HS256, List.of("prices.*"), List.of(), 600_000);
+        try (SseClient expiring = SseClient.connect(server.port(), "/sse/prices.eu?access_token=" + shortLived);
+            SseClient lasting = SseClient.connect(server.port(), "/sse/prices.eu", "Authorization: Bearer " + longLived))
+        {
+            publish(server, "prices.eu", "1.0842");
+            assertThat(expiring.awaitEvents(1, 5000)).isTrue();
+
+            assertThat(expiring.awaitEof(10_000)).as("stream ended at expiry").isTrue();
+            assertThat(expiring.parser.comments()).contains("token expired");
+            assertThat(expiring.isChunkedBodyComplete()).isTrue();
+            assertThat(counter(server, CounterDescriptor.STREAMS_EXPIRED)).isEqualTo(1);
+            assertUnauthorized(get("/sse/prices.eu?access_token=" + shortLived, null), "token expired");
+
+            publish(server, "prices.eu", "1.0843");
+            assertThat(lasting.awaitEvents(2, 5000)).as("a stream with a valid token goes on").isTrue();
+            assertThat(lasting.events().get(1).data).isEqualTo("1.0843");
+        }
+    }
+
+    @Test
     void shouldAcceptRs256AndRefuseAlgorithmConfusionWithThePublicKey() throws Exception
     {
         final RSAKey rsa = new RSAKeyGenerator(2048).generate();
