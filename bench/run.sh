@@ -3,14 +3,14 @@
 # Netty reference (../shared/bench harness and load generator), then the project's own cases with `fanout loadgen`
 # (many topics, idle strategies and I/O threads), memory per idle subscriber, and the JMH hot-path suite.
 #
-#   bench/run.sh [--out DIR] [--only "matrix probe topics idle memory jmh"] [--duration S] [--warmup S]
+#   bench/run.sh [--out DIR] [--only "matrix probe topics idle abuse memory jmh"] [--duration S] [--warmup S]
 #
 # Server pinned to CPU 0, load generators to CPU 1. Ports 18000-18999 on 127.0.0.1. About 45 minutes in full.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"
 out="$repo/bench/results/$(date -u +%Y%m%d-%H%M%S)"
-only="matrix probe topics idle memory jmh"
+only="matrix probe topics idle abuse memory jmh"
 duration=15
 warmup=5
 while [ $# -gt 0 ]; do
@@ -72,9 +72,17 @@ run_project() { # label "server -D settings" loadgen args...
   taskset -c 0 bash -c "exec $(server_cmd "$settings")" > "$out/server-$label.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf http://127.0.0.1:18083/health > /dev/null && break; sleep 0.1; done
+  local attacker=""
+  if [ -n "${ABUSE_ARGS:-}" ]; then # the attack mix beside the load generator, for the load generator's whole run
+    taskset -c 1 java -Xmx256m -jar "$jar" abuse --port 18083 --duration $((duration + warmup + 5)) $ABUSE_ARGS \
+      > "$out/abuse-$label.log" 2>&1 &
+    attacker=$!
+  fi
   taskset -c 1 java -XX:+UseParallelGC -Xms1g -Xmx2g -jar "$jar" loadgen \
     --sub-url 'http://127.0.0.1:18083/sse/{topic}' --pub-url 'http://127.0.0.1:18083/publish/{topic}' \
     --server-pid "$pid" --label "$label" --json-out "$out/project.jsonl" --quiet "$@" > "$out/loadgen-$label.log" 2>&1 || true
+  if [ -n "$attacker" ]; then wait "$attacker" || true; fi
+  curl -s http://127.0.0.1:18083/metrics > "$out/metrics-$label.txt" || true
   kill -TERM "$pid"; wait "$pid" || true
 }
 
@@ -93,6 +101,18 @@ if has idle; then
   # two I/O threads cannot help on one pinned CPU: this row shows what the second thread costs there
   run_project "io-threads-2-1000x100" "-Dfanout.io.threads=2" \
     --conns 1000 --rate 100 --duration "$duration" --warmup "$warmup"
+fi
+
+if has abuse; then
+  # control subscribers' latency with and without the abuse suite's attacks beside them, alternated three times;
+  # the never-reading subscribers sit on the control topic
+  for round in 1 2 3; do
+    run_project "abuse-off-$round" "" \
+      --conns 100 --rate 100 --duration "$duration" --warmup "$warmup"
+    ABUSE_ARGS="--slow-loris 50 --churn-rate 200 --never-readers 20 --never-reader-topic bench0" \
+      run_project "abuse-on-$round" "" \
+      --conns 100 --rate 100 --duration "$duration" --warmup "$warmup"
+  done
 fi
 
 if has memory; then

@@ -35,6 +35,11 @@ public final class Fanout
             LoadGenerator.run(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if ("abuse".equals(command))
+        {
+            AbuseGenerator.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         final String[] rest = applyFlags(Arrays.copyOfRange(args, 1, args.length));
         switch (command)
         {
@@ -151,6 +156,8 @@ public final class Fanout
             "                         (--demo.symbols 50 --demo.rate 20 events/s)",
             "  loadgen [flags]        subscribers + fixed-rate publisher against any SSE server (loadgen --help)",
             "  publish TOPIC [DATA]   publish DATA (or each line of stdin) to TOPIC; --url http://127.0.0.1:8080 --event NAME",
+            "  abuse [flags]          attack a loopback server for --duration S: --port P --slow-loris 50 --churn-rate 200",
+            "                         --never-readers 20 --never-reader-topic bench0 (beside loadgen, to measure the cost)",
             "Every --name value sets the system property fanout.name; see README.md for the full list."));
     }
 }
