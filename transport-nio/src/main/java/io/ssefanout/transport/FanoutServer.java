@@ -230,6 +230,7 @@ public final class FanoutServer implements AutoCloseable
         private long retryHintMs = TransportConfiguration.retryHintMs();
         private String slowConsumerPolicy = TransportConfiguration.slowConsumerPolicy();
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
+        private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
         private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
         private int requestLineMaxLength = TransportConfiguration.requestLineMaxLength();
         private int headerMaxLength = TransportConfiguration.headerMaxLength();
@@ -461,6 +462,24 @@ public final class FanoutServer implements AutoCloseable
         public Context slowConsumerUnsentMax(final int slowConsumerUnsentMax)
         {
             this.slowConsumerUnsentMax = slowConsumerUnsentMax;
+            return this;
+        }
+
+        /**
+         * @return longest pause between two busy fan-out passes, in nanoseconds; 0 for none.
+         */
+        public long passGapMaxNs()
+        {
+            return passGapMaxNs;
+        }
+
+        /**
+         * @param passGapMaxNs longest pause between two busy fan-out passes, in nanoseconds; 0 for none.
+         * @return this.
+         */
+        public Context passGapMaxNs(final long passGapMaxNs)
+        {
+            this.passGapMaxNs = passGapMaxNs;
             return this;
         }
 
@@ -785,6 +804,7 @@ public final class FanoutServer implements AutoCloseable
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
+                ", passGapMaxNs=" + passGapMaxNs +
                 ", requestLineMaxLength=" + requestLineMaxLength +
                 ", headerMaxLength=" + headerMaxLength +
                 ", headerMaxCount=" + headerMaxCount +

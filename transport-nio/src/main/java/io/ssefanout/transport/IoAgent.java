@@ -128,6 +128,8 @@ final class IoAgent implements Agent
     private long lastSweepNs;
     private long nextLatencyPublishNs;
     private final long sweepIntervalNs;
+    private final long passGapMaxNs;
+    private long nextPassNs;
     private long pendingDeliveries;
     private long pendingBytes;
     private long pendingWrites;
@@ -170,6 +172,7 @@ final class IoAgent implements Agent
         // keep-alive timeouts are enforced to within an eighth of their interval)
         final long shortestTimerNs = Math.min(
             ctx.heartbeatIntervalNs(), Math.min(ctx.requestTimeoutNs(), ctx.keepAliveTimeoutNs()));
+        this.passGapMaxNs = ctx.passGapMaxNs();
         this.sweepIntervalNs = Math.max(MIN_SWEEP_INTERVAL_NS, Math.min(MAX_SWEEP_INTERVAL_NS, shortestTimerNs / 8));
 
         this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
@@ -257,6 +260,19 @@ final class IoAgent implements Agent
         return true;
     }
 
+    /**
+     * @return nanoseconds until a fan-out pass that is owed but paused after a busy pass may run, 0 if none is.
+     */
+    long deferredPassNs()
+    {
+        if (0 == nextPassNs)
+        {
+            return 0;
+        }
+        final long remainingNs = nextPassNs - System.nanoTime();
+        return remainingNs > 0 && hasMovedTopic() ? remainingNs : 0;
+    }
+
     void onWoken()
     {
         IS_SLEEPING.setVolatile(this, false);
@@ -286,7 +302,18 @@ final class IoAgent implements Agent
         int workCount = newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
         workCount += selector.selectNow(selectedKeyHandler);
         workCount += writeBacklog();
-        workCount += fanOut();
+        if (nowNs >= nextPassNs)
+        {
+            final int topicsMoved = fanOut();
+            if (topicsMoved > 0 && passGapMaxNs > 0)
+            {
+                // a busy pass is followed by a pause as long as itself (capped), so what arrives meanwhile is
+                // batched into the next pass's writes: fewer syscalls exactly when passes run back to back
+                final long passEndNs = System.nanoTime();
+                nextPassNs = passEndNs + Math.min(passEndNs - nowNs, passGapMaxNs);
+            }
+            workCount += topicsMoved;
+        }
         if (nowNs - lastSweepNs >= (isDraining ? DRAIN_SWEEP_INTERVAL_NS : sweepIntervalNs))
         {
             lastSweepNs = nowNs;

@@ -5,6 +5,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Idle by blocking in {@link Selector#select(long)}: no CPU while idle, woken at once by socket readiness (handled right here, through the agent's handler) or by
@@ -13,6 +14,8 @@ import java.nio.channels.Selector;
  */
 final class SelectorIdleStrategy implements IdleStrategy
 {
+    private static final long PAUSE_SLICE_NS = 50_000;
+
     private final IoAgent agent;
     private final Selector selector;
     private final long timeoutMs;
@@ -37,6 +40,22 @@ final class SelectorIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
+        final long deferredPassNs = agent.deferredPassNs();
+        if (deferredPassNs > 0)
+        {
+            // the pause after a busy pass is short (a pass's duration, capped) and select() counts in
+            // milliseconds: sleep it out in slices, answering publishers between them
+            try
+            {
+                selector.selectNow(agent.selectedKeyHandler());
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            LockSupport.parkNanos(Math.min(deferredPassNs, PAUSE_SLICE_NS));
+            return;
+        }
         if (agent.prepareToSleep())
         {
             try

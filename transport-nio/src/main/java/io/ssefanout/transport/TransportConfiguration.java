@@ -58,6 +58,16 @@ public final class TransportConfiguration
     /** Default write size limit. */
     public static final int WRITE_MAX_LENGTH_DEFAULT = 256 * 1024;
 
+    /**
+     * Longest pause an I/O thread puts between two fan-out passes when it is busy: after a pass that wrote, the next
+     * waits as long as that pass took, up to this, so frames that arrive meanwhile go out in the same write. Under
+     * load this trades at most the pass's own duration of latency for fewer, larger writes; an idle stream is never
+     * delayed. 0 turns it off.
+     */
+    public static final String PASS_GAP_MAX_PROP_NAME = "fanout.io.pass.gap.max";
+    /** Default longest pause between busy passes. */
+    public static final long PASS_GAP_MAX_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(1000);
+
     /** Longest request line, in bytes (414 beyond). */
     public static final String REQUEST_LINE_MAX_LENGTH_PROP_NAME = "fanout.http.request.line.max.length";
     /** Default request line limit. */
@@ -191,6 +201,14 @@ public final class TransportConfiguration
     public static int slowConsumerUnsentMax()
     {
         return SystemUtil.getSizeAsInt(SLOW_CONSUMER_UNSENT_MAX_PROP_NAME, SLOW_CONSUMER_UNSENT_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #PASS_GAP_MAX_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long passGapMaxNs()
+    {
+        return SystemUtil.getDurationInNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
     }
 
     /**
