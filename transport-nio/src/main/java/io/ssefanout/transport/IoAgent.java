@@ -79,7 +79,7 @@ final class IoAgent implements Agent
     private final ConnectionAdmission admission;
     private final AccessLog accessLog;
     private final Authenticator authenticator;
-    private final String authCookiePrefix;
+    private final BearerTokenLocator tokenLocator;
     private final boolean isPublishLogEnabled;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelected;
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
@@ -150,7 +150,7 @@ final class IoAgent implements Agent
         this.admission = admission;
         this.accessLog = ctx.accessLog();
         this.authenticator = ctx.authenticator();
-        this.authCookiePrefix = ctx.authCookieName() + "=";
+        this.tokenLocator = new BearerTokenLocator(ctx.authCookieName());
         this.isPublishLogEnabled = accessLog.isPublishLogEnabled();
         this.agentId = agentId;
         this.roleName = "fanout-io-" + agentId;
@@ -605,7 +605,7 @@ final class IoAgent implements Agent
         final int queryLength = Math.max(0, targetLength - pathLength - 1);
         final HttpMethod method = parser.method();
 
-        if (startsWith(buffer, targetOffset, pathLength, "/publish/"))
+        if (RequestTarget.startsWith(buffer, targetOffset, pathLength, "/publish/"))
         {
             if (HttpMethod.OPTIONS == method)
             {
@@ -648,7 +648,7 @@ final class IoAgent implements Agent
             return -1;
         }
 
-        if (pathEquals(buffer, targetOffset, pathLength, "/sse") || startsWith(buffer, targetOffset, pathLength, "/sse/"))
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/sse") || RequestTarget.startsWith(buffer, targetOffset, pathLength, "/sse/"))
         {
             if (HttpMethod.OPTIONS == method)
             {
@@ -663,7 +663,7 @@ final class IoAgent implements Agent
             return Connection.STREAMING == connection.state ? headLength : -1;
         }
 
-        if (pathEquals(buffer, targetOffset, pathLength, "/health"))
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/health"))
         {
             if (HttpMethod.GET != method)
             {
@@ -677,7 +677,7 @@ final class IoAgent implements Agent
             return keepAlive ? headLength : -1;
         }
 
-        if (pathEquals(buffer, targetOffset, pathLength, "/metrics"))
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/metrics"))
         {
             if (HttpMethod.GET != method)
             {
@@ -689,7 +689,7 @@ final class IoAgent implements Agent
             return keepAlive ? headLength : -1;
         }
 
-        if (pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
         {
             if (HttpMethod.GET != method)
             {
@@ -728,11 +728,11 @@ final class IoAgent implements Agent
         }
 
         int eventTypeLength = 0;
-        final int eventParam = findQueryParameter(buffer, queryOffset, queryLength, "event", 0);
+        final int eventParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "event", 0);
         if (eventParam >= 0)
         {
             eventTypeLength = PercentDecoder.decode(
-                buffer, eventParam, queryValueLength(buffer, eventParam, queryOffset + queryLength), true,
+                buffer, eventParam, RequestTarget.queryValueLength(buffer, eventParam, queryOffset + queryLength), true,
                 eventTypeScratch, 0);
             if (eventTypeLength < 0 || !SseFrameEncoder.isValidEventType(eventTypeScratch, 0, eventTypeLength))
             {
@@ -838,9 +838,9 @@ final class IoAgent implements Agent
             final int queryEnd = queryOffset + queryLength;
             int from = 0;
             int valueOffset;
-            while ((valueOffset = findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
+            while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
             {
-                final int valueLength = queryValueLength(buffer, valueOffset, queryEnd);
+                final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
                 final Topic topic = resolveTopic(buffer, valueOffset, valueLength, true);
                 if (null == topic)
                 {
@@ -896,17 +896,17 @@ final class IoAgent implements Agent
         }
         else
         {
-            final int idParam = findQueryParameter(buffer, queryOffset, queryLength, "lastEventId", 0);
+            final int idParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "lastEventId", 0);
             if (idParam >= 0)
             {
-                lastEventId = parseEventId(buffer, idParam, queryValueLength(buffer, idParam, queryOffset + queryLength));
+                lastEventId = parseEventId(buffer, idParam, RequestTarget.queryValueLength(buffer, idParam, queryOffset + queryLength));
             }
         }
 
-        final int clientIdParam = findQueryParameter(buffer, queryOffset, queryLength, "clientId", 0);
+        final int clientIdParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "clientId", 0);
         if (clientIdParam >= 0)
         {
-            final int length = Math.min(128, queryValueLength(buffer, clientIdParam, queryOffset + queryLength));
+            final int length = Math.min(128, RequestTarget.queryValueLength(buffer, clientIdParam, queryOffset + queryLength));
             connection.clientId = buffer.getStringWithoutLengthAscii(clientIdParam, length);
         }
 
@@ -1468,48 +1468,13 @@ final class IoAgent implements Agent
         final int queryLength,
         final boolean keepAlive) throws IOException
     {
-        int tokenOffset = -1;
-        int tokenLength = 0;
-        final int authorizationLength = parser.authorizationLength();
-        if (authorizationLength > 7 &&
-            HttpRequestParser.equalsIgnoreCase(buffer, parser.authorizationOffset(), 7, "bearer "))
-        {
-            tokenOffset = parser.authorizationOffset() + 7;
-            tokenLength = authorizationLength - 7;
-        }
-        else
-        {
-            final int param = findQueryParameter(buffer, queryOffset, queryLength, "access_token", 0);
-            if (param >= 0)
-            {
-                tokenOffset = param;
-                tokenLength = queryValueLength(buffer, param, queryOffset + queryLength);
-            }
-            else if (parser.cookieLength() > 0)
-            {
-                final int cookieEnd = parser.cookieOffset() + parser.cookieLength();
-                for (int i = parser.cookieOffset(); i < cookieEnd && tokenOffset < 0; i++)
-                {
-                    if ((i == parser.cookieOffset() || ' ' == buffer.getByte(i - 1) || ';' == buffer.getByte(i - 1)) &&
-                        startsWith(buffer, i, cookieEnd - i, authCookiePrefix))
-                    {
-                        tokenOffset = i + authCookiePrefix.length();
-                        int end = tokenOffset;
-                        while (end < cookieEnd && ';' != buffer.getByte(end))
-                        {
-                            end++;
-                        }
-                        tokenLength = end - tokenOffset;
-                    }
-                }
-            }
-        }
-
-        if (tokenOffset < 0 || tokenLength <= 0)
+        if (!tokenLocator.locate(parser, buffer, queryOffset, queryLength))
         {
             rejectUnauthorized(connection, null, buffer, keepAlive);
             return null;
         }
+        final int tokenOffset = tokenLocator.tokenOffset();
+        final int tokenLength = tokenLocator.tokenLength();
 
         final byte[] cached = connection.cachedToken;
         if (null != cached && cached.length == tokenLength && null != connection.cachedRights &&
@@ -1829,65 +1794,6 @@ final class IoAgent implements Agent
 
     private boolean isPublishPath(final DirectBuffer buffer)
     {
-        return startsWith(buffer, parser.targetOffset(), parser.targetLength(), "/publish/");
-    }
-
-    private static boolean startsWith(final DirectBuffer buffer, final int offset, final int length, final String prefix)
-    {
-        if (length < prefix.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++)
-        {
-            if (buffer.getByte(offset + i) != prefix.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean pathEquals(final DirectBuffer buffer, final int offset, final int length, final String path)
-    {
-        return length == path.length() && startsWith(buffer, offset, length, path);
-    }
-
-    /**
-     * Find {@code name=} in a query string, starting at relative offset {@code from}.
-     *
-     * @return absolute offset of the value, or -1.
-     */
-    private static int findQueryParameter(
-        final DirectBuffer buffer, final int queryOffset, final int queryLength, final String name, final int from)
-    {
-        final int end = queryOffset + queryLength;
-        int i = queryOffset + from;
-        while (i < end)
-        {
-            int paramEnd = i;
-            while (paramEnd < end && '&' != buffer.getByte(paramEnd))
-            {
-                paramEnd++;
-            }
-            final int nameLength = name.length();
-            if (paramEnd - i > nameLength && '=' == buffer.getByte(i + nameLength) &&
-                startsWith(buffer, i, nameLength, name))
-            {
-                return i + nameLength + 1;
-            }
-            i = paramEnd + 1;
-        }
-        return -1;
-    }
-
-    private static int queryValueLength(final DirectBuffer buffer, final int valueOffset, final int queryEnd)
-    {
-        int i = valueOffset;
-        while (i < queryEnd && '&' != buffer.getByte(i))
-        {
-            i++;
-        }
-        return i - valueOffset;
+        return RequestTarget.startsWith(buffer, parser.targetOffset(), parser.targetLength(), "/publish/");
     }
 }
