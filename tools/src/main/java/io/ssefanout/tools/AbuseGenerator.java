@@ -84,10 +84,32 @@ final class AbuseGenerator
         {
             throw new IllegalArgumentException("abuse traffic goes to loopback (127.0.0.0/8) only: " + host);
         }
-        new AbuseGenerator(host, port, duration, loris, churn, neverReaders, topic).runAll();
+        final StringBuilder summary = new StringBuilder("abuse done:");
+        attack(host, port, duration, loris, churn, neverReaders, topic)
+            .forEach((name, count) -> summary.append(' ').append(name).append('=').append(count));
+        System.out.println(summary);
     }
 
-    private void runAll() throws InterruptedException
+    /**
+     * Run every attack for {@code durationSeconds}.
+     *
+     * @return how often each outcome was seen: {@code status-NNN} per answer, {@code churn-cycles},
+     *         {@code loris-bytes}, {@code loris-cut}, {@code never-readers-opened}, and errors by kind.
+     */
+    static Map<String, Long> attack(
+        final String host,
+        final int port,
+        final int durationSeconds,
+        final int lorisSockets,
+        final int churnPerSecond,
+        final int neverReaders,
+        final String neverReaderTopic) throws InterruptedException
+    {
+        return new AbuseGenerator(host, port, durationSeconds, lorisSockets, churnPerSecond, neverReaders, neverReaderTopic)
+            .runAll();
+    }
+
+    private Map<String, Long> runAll() throws InterruptedException
     {
         final List<Thread> threads = new ArrayList<>();
         threads.add(new Thread(this::slowLoris, "abuse-loris"));
@@ -102,12 +124,12 @@ final class AbuseGenerator
         {
             thread.join();
         }
-        final StringBuilder summary = new StringBuilder("abuse done:");
+        final Map<String, Long> counts = new TreeMap<>();
         synchronized (outcomes)
         {
-            outcomes.forEach((name, count) -> summary.append(' ').append(name).append('=').append(count.get()));
+            outcomes.forEach((name, count) -> counts.put(name, count.get()));
         }
-        System.out.println(summary);
+        return counts;
     }
 
     private boolean isRunning()
