@@ -87,6 +87,84 @@ class FanoutEngineTest
         assertThat(afterCrash.historyFloorEventId()).isGreaterThanOrEqualTo(clockBehind.base());
     }
 
+    @Test
+    void shouldSkipALappedSubscriptionToTheNewestFrameThatFrameIncluded()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(lagWindowOf32Frames()))
+        {
+            final Topic topic = engine.topic("t");
+            final Subscription subscription = engine.subscribe(new Topic[]{ topic }, -1);
+            final long first = publish(engine, topic, "first");
+            awaitSequenced(engine, first);
+            consumeAll(subscription);
+            long newest = -1;
+            for (int i = 0; i < 40; i++)
+            {
+                newest = publish(engine, topic, "x".repeat(100) + i);
+            }
+            awaitSequenced(engine, newest);
+
+            assertThat(subscription.nextRun(1 << 20)).isEqualTo(Subscription.LAPPED);
+            assertThat(subscription.requestSkip()).as("at a frame boundary the skip is immediate").isTrue();
+            assertThat(consumeAll(subscription)).isEqualTo(1);
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(newest);
+
+            final long next = publish(engine, topic, "after the skip");
+            awaitSequenced(engine, next);
+            assertThat(consumeAll(subscription)).isEqualTo(1);
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(next);
+        }
+    }
+
+    @Test
+    void shouldFinishTheFrameInFlightBeforeASkipRequestedMidFrame()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(lagWindowOf32Frames()))
+        {
+            final Topic topic = engine.topic("t");
+            final Subscription subscription = engine.subscribe(new Topic[]{ topic }, -1);
+            final long first = publish(engine, topic, "first frame, written in two parts");
+            awaitSequenced(engine, first);
+            final int frameLength = subscription.nextRun(1 << 20);
+            assertThat(subscription.onRunConsumed(10, System.nanoTime(), null)).isZero();
+            assertThat(subscription.isMidFrame()).isTrue();
+            long newest = -1;
+            for (int i = 0; i < 40; i++)
+            {
+                newest = publish(engine, topic, "x".repeat(100) + i);
+            }
+            awaitSequenced(engine, newest);
+
+            assertThat(subscription.requestSkip()).as("mid-frame the skip waits").isFalse();
+            assertThat(subscription.nextRun(1 << 20)).as("the rest of the frame in flight").isEqualTo(frameLength - 10);
+            assertThat(subscription.isRunIntact()).isTrue();
+            assertThat(subscription.onRunConsumed(frameLength - 10, System.nanoTime(), null)).isEqualTo(1);
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(first);
+            assertThat(subscription.pollSkipCompleted()).isTrue();
+            assertThat(subscription.pollSkipCompleted()).as("reported once").isFalse();
+            assertThat(consumeAll(subscription)).isEqualTo(1);
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(newest);
+        }
+    }
+
+    private FanoutEngine.Context lagWindowOf32Frames()
+    {
+        return new FanoutEngine.Context().dir(dir).chunked(false).payloadMaxLength(1024).logCapacity(64 * 1024).logIndexCapacity(64);
+    }
+
+    private static int consumeAll(final Subscription subscription)
+    {
+        int frames = 0;
+        int length;
+        while ((length = subscription.nextRun(1 << 20)) > 0)
+        {
+            assertThat(subscription.isRunIntact()).isTrue();
+            frames += subscription.onRunConsumed(length, System.nanoTime(), null);
+        }
+        assertThat(length).isZero();
+        return frames;
+    }
+
     private static long publish(final FanoutEngine engine, final Topic topic, final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
