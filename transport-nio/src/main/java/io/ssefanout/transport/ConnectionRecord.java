@@ -1,5 +1,8 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.engine.Topic;
+
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +28,10 @@ public final class ConnectionRecord
     public final long bytesSent;
     /** Requests handled on a request/response connection. */
     public final long requestCount;
-    /** Why it ended: client-closed, slow-consumer, request-timeout, idle-timeout, response-complete, rejected, over-limit, shutdown, io-error, error. */
+    /**
+     * Why it ended: client-closed, slow-consumer, request-timeout, idle-timeout, token-expired, response-complete,
+     * unauthorized, forbidden, rejected, over-limit, shutdown, io-error, error.
+     */
     public final String closeReason;
 
     ConnectionRecord(
@@ -50,6 +56,38 @@ public final class ConnectionRecord
         this.bytesSent = bytesSent;
         this.requestCount = requestCount;
         this.closeReason = closeReason;
+    }
+
+    /**
+     * What a connection did, as it ends. Control path.
+     *
+     * @param connection the connection ending.
+     * @param nowNs      current {@link System#nanoTime()}.
+     * @return its record.
+     */
+    static ConnectionRecord of(final Connection connection, final long nowNs)
+    {
+        final List<String> topicNames = new ArrayList<>();
+        if (null != connection.subscription)
+        {
+            for (final Topic topic : connection.subscription.topics())
+            {
+                topicNames.add(topic.name());
+            }
+        }
+        final String reason = null != connection.closeReason ? connection.closeReason :
+            Connection.STREAMING == connection.state ? "closed" : "response-complete";
+        return new ConnectionRecord(
+            connection.connectionId,
+            String.valueOf(connection.remoteAddress),
+            connection.clientId,
+            null != connection.requestId ? connection.requestId : "fanout-" + connection.connectionId,
+            List.copyOf(topicNames),
+            nowNs - connection.acceptedNs,
+            connection.eventsSent,
+            connection.bytesSent,
+            connection.requestCount,
+            reason);
     }
 
     @Override

@@ -1731,27 +1731,7 @@ final class IoAgent implements Agent
         }
         try
         {
-            final java.util.List<String> topicNames = new java.util.ArrayList<>();
-            if (null != connection.subscription)
-            {
-                for (final Topic topic : connection.subscription.topics())
-                {
-                    topicNames.add(topic.name());
-                }
-            }
-            final String reason = null != connection.closeReason ? connection.closeReason :
-                Connection.STREAMING == connection.state ? "closed" : "response-complete";
-            accessLog.onConnectionClosed(new ConnectionRecord(
-                connection.connectionId,
-                String.valueOf(connection.remoteAddress),
-                connection.clientId,
-                null != connection.requestId ? connection.requestId : "fanout-" + connection.connectionId,
-                java.util.List.copyOf(topicNames),
-                nowNs - connection.acceptedNs,
-                connection.eventsSent,
-                connection.bytesSent,
-                connection.requestCount,
-                reason));
+            accessLog.onConnectionClosed(ConnectionRecord.of(connection, nowNs));
         }
         catch (final RuntimeException ex)
         {
