@@ -16,7 +16,12 @@ def section(title, path):
 
 print("# Benchmark run\n")
 section("Environment", os.path.join(out, "env.txt"))
+section("Peer matrix: medians over the runs", os.path.join(out, "medians.md"))
 section("Peer matrix (peer harness and load generator)", os.path.join(out, "matrix", "summary.md"))
+run = 1
+while os.path.isdir(os.path.join(out, f"matrix-r{run}")):
+    section(f"Peer matrix, run {run}", os.path.join(out, f"matrix-r{run}", "matrix", "summary.md"))
+    run += 1
 for conns in ("1000", "100"):
     section(f"Max-throughput probe, N={conns}", os.path.join(out, f"probe-{conns}", "summary.md"))
 
