@@ -74,7 +74,8 @@ public final class Fanout
                 DemoFeed feed = withDemoFeed ? DemoFeed.start(server.engine(), DemoFeed.Settings.fromProperties()) : null)
             {
                 System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
-                    " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ")");
+                    " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ", frames written with " +
+                    ctx.writePath() + ")");
                 System.out.println(ctx.describeAuth());
                 if (null != feed)
                 {

@@ -19,6 +19,8 @@ final class Connection
     static final int CLOSING = 2;
 
     final SocketChannel channel;
+    /** The socket's descriptor for {@link NativeSend}, -1 to write through the channel (and once closed). */
+    int fd = -1;
     final java.net.InetAddress address;
     final boolean isOverLimit;
     final long connectionId;

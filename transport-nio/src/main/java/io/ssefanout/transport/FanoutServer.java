@@ -219,6 +219,8 @@ public final class FanoutServer implements AutoCloseable
      */
     public static final class Context
     {
+        private static final String NATIVE_SEND_OFF = TransportConfiguration.NATIVE_SEND_PROP_NAME + "=false";
+
         private final AtomicLong connectionIds = new AtomicLong();
         private boolean isConcluded;
         private FanoutEngine.Context engineContext = new FanoutEngine.Context();
@@ -231,6 +233,7 @@ public final class FanoutServer implements AutoCloseable
         private String slowConsumerPolicy = TransportConfiguration.slowConsumerPolicy();
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
+        private boolean nativeSend = TransportConfiguration.nativeSend();
         private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
         private int requestLineMaxLength = TransportConfiguration.requestLineMaxLength();
         private int headerMaxLength = TransportConfiguration.headerMaxLength();
@@ -463,6 +466,44 @@ public final class FanoutServer implements AutoCloseable
         {
             this.slowConsumerUnsentMax = slowConsumerUnsentMax;
             return this;
+        }
+
+        /**
+         * @return true if frames are to be written with {@code send(2)} when {@link #isNativeSendAvailable()}.
+         */
+        public boolean nativeSend()
+        {
+            return nativeSend;
+        }
+
+        /**
+         * @param nativeSend write frames with {@code send(2)} when available, else through NIO.
+         * @return this.
+         */
+        public Context nativeSend(final boolean nativeSend)
+        {
+            this.nativeSend = nativeSend;
+            return this;
+        }
+
+        /**
+         * @return true if the {@code send(2)} library loaded and socket descriptors are readable in this JVM.
+         */
+        public static boolean isNativeSendAvailable()
+        {
+            return NativeSend.isAvailable();
+        }
+
+        /**
+         * @return how frames are written: {@code send(2)}, or NIO and why.
+         */
+        public String writePath()
+        {
+            if (nativeSend && NativeSend.isAvailable())
+            {
+                return "send(2)";
+            }
+            return "NIO write (" + (nativeSend ? NativeSend.unavailableReason() : NATIVE_SEND_OFF) + ")";
         }
 
         /**
@@ -805,6 +846,7 @@ public final class FanoutServer implements AutoCloseable
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
                 ", passGapMaxNs=" + passGapMaxNs +
+                ", nativeSend=" + nativeSend +
                 ", requestLineMaxLength=" + requestLineMaxLength +
                 ", headerMaxLength=" + headerMaxLength +
                 ", headerMaxCount=" + headerMaxCount +

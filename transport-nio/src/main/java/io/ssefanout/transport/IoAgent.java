@@ -129,6 +129,7 @@ final class IoAgent implements Agent
     private long nextLatencyPublishNs;
     private final long sweepIntervalNs;
     private final long passGapMaxNs;
+    private final boolean useNativeSend;
     private long nextPassNs;
     private long pendingDeliveries;
     private long pendingBytes;
@@ -173,6 +174,7 @@ final class IoAgent implements Agent
         final long shortestTimerNs = Math.min(
             ctx.heartbeatIntervalNs(), Math.min(ctx.requestTimeoutNs(), ctx.keepAliveTimeoutNs()));
         this.passGapMaxNs = ctx.passGapMaxNs();
+        this.useNativeSend = ctx.nativeSend() && NativeSend.isAvailable();
         this.sweepIntervalNs = Math.max(MIN_SWEEP_INTERVAL_NS, Math.min(MAX_SWEEP_INTERVAL_NS, shortestTimerNs / 8));
 
         this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
@@ -385,6 +387,10 @@ final class IoAgent implements Agent
             final Connection connection = new Connection(
                 channel, accepted.address, accepted.isOverLimit, ctx.nextConnectionId(), nowNs);
             connection.remoteAddress = channel.getRemoteAddress();
+            if (useNativeSend)
+            {
+                connection.fd = NativeSend.fd(channel);
+            }
             connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
             if (connectionCount == connections.length)
             {
@@ -1179,10 +1185,18 @@ final class IoAgent implements Agent
                     return;
                 }
 
-                final ByteBuffer view = logView(subscription);
-                final int offset = subscription.runOffset();
-                view.limit(offset + runLength).position(offset);
-                final int bytesWritten = connection.channel.write(view);
+                final int bytesWritten;
+                if (connection.fd >= 0)
+                {
+                    bytesWritten = NativeSend.send(connection.fd, logAddress(subscription) + subscription.runOffset(), runLength);
+                }
+                else
+                {
+                    final ByteBuffer view = logView(subscription);
+                    final int offset = subscription.runOffset();
+                    view.limit(offset + runLength).position(offset);
+                    bytesWritten = connection.channel.write(view);
+                }
                 pendingWrites++;
                 if (!subscription.isRunIntact())
                 {
@@ -1230,6 +1244,19 @@ final class IoAgent implements Agent
             subscribers.logView = subscription.runLog().dataByteBuffer().duplicate();
         }
         return subscribers.logView;
+    }
+
+    /**
+     * Address of the log memory the subscription's current run is in, found once per topic. Hot path.
+     */
+    private long logAddress(final Subscription subscription)
+    {
+        final TopicSubscribers subscribers = topicsById[subscription.runTopic().id()];
+        if (0 == subscribers.logAddress)
+        {
+            subscribers.logAddress = BufferUtil.address(subscription.runLog().dataByteBuffer());
+        }
+        return subscribers.logAddress;
     }
 
     private void onLapped(final Connection connection)
@@ -1714,6 +1741,7 @@ final class IoAgent implements Agent
         connection.agentIndex = -1;
         connection.state = Connection.CLOSING;
         connection.isWriteBlocked = true;
+        connection.fd = -1;   // the number may be reused by the next socket the process opens
         if (null != connection.key)
         {
             connection.key.cancel();

@@ -17,6 +17,7 @@ final class TopicSubscribers
     int activeIndex = -1;
     long seenFrameCount = -1;
     ByteBuffer logView;
+    long logAddress;
 
     TopicSubscribers(final Topic topic)
     {

@@ -68,6 +68,14 @@ public final class TransportConfiguration
     /** Default longest pause between busy passes. */
     public static final long PASS_GAP_MAX_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(1000);
 
+    /**
+     * Write frames with {@code send(2)} through the bundled JNI library when it loads (Linux x86-64, and
+     * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}); otherwise, or when false, through NIO.
+     */
+    public static final String NATIVE_SEND_PROP_NAME = "fanout.io.native.send";
+    /** Default: use it when available. */
+    public static final boolean NATIVE_SEND_DEFAULT = true;
+
     /** Longest request line, in bytes (414 beyond). */
     public static final String REQUEST_LINE_MAX_LENGTH_PROP_NAME = "fanout.http.request.line.max.length";
     /** Default request line limit. */
@@ -201,6 +209,14 @@ public final class TransportConfiguration
     public static int slowConsumerUnsentMax()
     {
         return SystemUtil.getSizeAsInt(SLOW_CONSUMER_UNSENT_MAX_PROP_NAME, SLOW_CONSUMER_UNSENT_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #NATIVE_SEND_PROP_NAME} or its default.
+     */
+    public static boolean nativeSend()
+    {
+        return Boolean.parseBoolean(System.getProperty(NATIVE_SEND_PROP_NAME, Boolean.toString(NATIVE_SEND_DEFAULT)));
     }
 
     /**

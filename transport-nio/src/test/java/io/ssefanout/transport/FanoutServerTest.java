@@ -4,6 +4,8 @@ import io.ssefanout.codec.EventStreamParser;
 import io.ssefanout.engine.CounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -294,6 +296,34 @@ class FanoutServerTest
         assertThat(stalled.events().size()).isLessThan(published);
         assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isZero();
         assertThat(counter(server, CounterDescriptor.SUBSCRIBERS_OPEN)).isEqualTo(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void shouldDeliverTheSameStreamThroughSendAndThroughNioWrite(final boolean nativeSend) throws IOException
+    {
+        if (nativeSend && "Linux".equals(System.getProperty("os.name")) && "amd64".equals(System.getProperty("os.arch")))
+        {
+            assertThat(FanoutServer.Context.isNativeSendAvailable())
+                .as("send(2) library bundled and loadable here: %s", NativeSend.unavailableReason()).isTrue();
+        }
+        start(ctx -> ctx.nativeSend(nativeSend).engineContext().payloadMaxLength(64 * 1024));
+        assertThat(server.context().writePath()).startsWith(nativeSend ? "send(2)" : "NIO write");
+        // a small receive window makes the large events end in short writes that resume where they stopped
+        final SseClient small = SseClient.connect(server.port(), "/sse/t", 4096);
+        clients.add(small);
+        final SseClient normal = subscribe("/sse/t");
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 300; i++)
+        {
+            ids.add(publish(server, "t", (i % 10 == 9 ? "L".repeat(60_000) : "s") + i));
+        }
+        assertThat(normal.awaitEvents(300, 10_000)).isTrue();
+        assertThat(small.awaitEvents(300, 10_000)).isTrue();
+        assertThat(idsOf(normal)).isEqualTo(ids);
+        assertThat(idsOf(small)).isEqualTo(ids);
+        assertThat(small.events().get(299).data).isEqualTo("L".repeat(60_000) + 299);
+        assertThat(counter(server, CounterDescriptor.ERRORS)).isZero();
     }
 
     @Test
