@@ -91,7 +91,8 @@ run_project() { # label "server -D settings" loadgen args...
   fi
   taskset -c 1 java -XX:+UseParallelGC -Xms1g -Xmx2g -jar "$jar" loadgen \
     --sub-url 'http://127.0.0.1:18083/sse/{topic}' --pub-url 'http://127.0.0.1:18083/publish/{topic}' \
-    --server-pid "$pid" --label "$label" --json-out "$out/project.jsonl" --quiet "$@" > "$out/loadgen-$label.log" 2>&1 || true
+    --server-pid "$pid" --server-metrics http://127.0.0.1:18083/metrics --label "$label" \
+    --json-out "$out/project.jsonl" --quiet "$@" > "$out/loadgen-$label.log" 2>&1 || true
   if [ -n "$attacker" ]; then wait "$attacker" || true; fi
   curl -s http://127.0.0.1:18083/metrics > "$out/metrics-$label.txt" || true
   kill -TERM "$pid"; wait "$pid" || true

@@ -25,6 +25,7 @@ final class LoadGenSettings
     int maxPendingConnects = 256;
     long serverPid = -1;
     String jsonOut;
+    String serverMetricsUrl;
     String label = "";
     int drainIdleSeconds = 3;
     int drainMaxSeconds = 10;
@@ -68,6 +69,7 @@ final class LoadGenSettings
                 case "--max-pending-connects": settings.maxPendingConnects = Integer.parseInt(value); break;
                 case "--server-pid": settings.serverPid = Long.parseLong(value); break;
                 case "--json-out": settings.jsonOut = value; break;
+                case "--server-metrics": settings.serverMetricsUrl = value; break;
                 case "--label": settings.label = value; break;
                 case "--drain-idle": settings.drainIdleSeconds = Integer.parseInt(value); break;
                 case "--drain-max": settings.drainMaxSeconds = Integer.parseInt(value); break;
@@ -132,6 +134,8 @@ final class LoadGenSettings
             "  --pub-conns P          publisher keep-alive connections, one request in flight each (default 2)",
             "  --source-addresses K   spread subscribers over 127.0.0.1..127.0.0.K (default 1 per 20,000)",
             "  --server-pid PID       sample the server's CPU (utime+stime) and peak RSS from /proc",
+            "  --server-metrics URL   count the server's socket writes from its fanout_socket_writes_total (a server",
+            "                         writing with send(2) is not counted by /proc/PID/io)",
             "  --json-out FILE --label TEXT   append the result JSON line to FILE",
             "  --quiet                no progress lines on stderr");
     }

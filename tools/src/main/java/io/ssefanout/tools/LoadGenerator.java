@@ -128,7 +128,7 @@ final class LoadGenerator
             {
                 isWindowOpen = true;
                 cpuStart = settings.serverPid > 0 ? ProcStats.cpuMicros(settings.serverPid) : -1;
-                writesStart = settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
+                writesStart = serverWrites();
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             if (System.nanoTime() - lastProgressNs >= TimeUnit.SECONDS.toNanos(1))
@@ -162,7 +162,7 @@ final class LoadGenerator
             }
         }
         final long cpuEnd = settings.serverPid > 0 ? ProcStats.cpuMicros(settings.serverPid) : -1;
-        final long writesEnd = settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
+        final long writesEnd = serverWrites();
         final long rssPeakKb = settings.serverPid > 0 ? ProcStats.peakRssKb(settings.serverPid) : -1;
 
         for (final IoThread ioThread : ioThreads)
@@ -170,6 +170,15 @@ final class LoadGenerator
             ioThread.shutdown();
         }
         report(ioThreads, established, connectSeconds, cpuStart, cpuEnd, writesStart, writesEnd, rssPeakKb);
+    }
+
+    private long serverWrites()
+    {
+        if (null != settings.serverMetricsUrl)
+        {
+            return ProcStats.socketWritesFromMetrics(settings.serverMetricsUrl);
+        }
+        return settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
     }
 
     private void publish(final int publisherIndex)
@@ -502,6 +511,7 @@ final class LoadGenerator
             round(cpuMicros * 1000.0 / windowDeliveries) : -1);
         field(json, "server_write_syscalls_per_delivery", writes >= 0 && windowDeliveries > 0 ?
             round((double)writes / windowDeliveries) : -1);
+        field(json, "server_writes_source", null != settings.serverMetricsUrl ? "metrics" : "proc");
         field(json, "server_rss_peak_kb", rssPeakKb);
         field(json, "first_error", firstError);
         json.setLength(json.length() - 1);
