@@ -76,6 +76,24 @@ final class Connection
         this.lastWriteNs = nowNs;
     }
 
+    /**
+     * The socket took less than offered: stop writing to it until the selector says it drains.
+     */
+    void awaitWritable()
+    {
+        isWriteBlocked = true;
+        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+    }
+
+    /**
+     * The selector said the socket drains: writable again, read interest only.
+     */
+    void resumeWrites()
+    {
+        isWriteBlocked = false;
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
     boolean hasPendingOut()
     {
         return null != pendingOut && pendingOut.hasRemaining();

@@ -495,11 +495,19 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return true if the I/O agents write frames with {@code send(2)}: asked for and available.
+         */
+        public boolean isNativeSendInUse()
+        {
+            return nativeSend && NativeSend.isAvailable();
+        }
+
+        /**
          * @return how frames are written: {@code send(2)}, or NIO and why.
          */
         public String writePath()
         {
-            if (nativeSend && NativeSend.isAvailable())
+            if (isNativeSendInUse())
             {
                 return "send(2)";
             }

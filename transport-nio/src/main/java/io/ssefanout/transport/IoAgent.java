@@ -174,7 +174,7 @@ final class IoAgent implements Agent
         final long shortestTimerNs = Math.min(
             ctx.heartbeatIntervalNs(), Math.min(ctx.requestTimeoutNs(), ctx.keepAliveTimeoutNs()));
         this.passGapMaxNs = ctx.passGapMaxNs();
-        this.useNativeSend = ctx.nativeSend() && NativeSend.isAvailable();
+        this.useNativeSend = ctx.isNativeSendInUse();
         this.sweepIntervalNs = Math.max(MIN_SWEEP_INTERVAL_NS, Math.min(MAX_SWEEP_INTERVAL_NS, shortestTimerNs / 8));
 
         this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
@@ -471,8 +471,7 @@ final class IoAgent implements Agent
         {
             return;
         }
-        connection.isWriteBlocked = false;
-        connection.key.interestOps(SelectionKey.OP_READ);
+        connection.resumeWrites();
         if (Connection.STREAMING == connection.state)
         {
             writeSubscriber(connection);
@@ -1185,17 +1184,17 @@ final class IoAgent implements Agent
                     return;
                 }
 
+                final TopicSubscribers run = topicsById[subscription.runTopic().id()].useLog(subscription.runLog());
+                final int offset = subscription.runOffset();
                 final int bytesWritten;
                 if (connection.fd >= 0)
                 {
-                    bytesWritten = NativeSend.send(connection.fd, logAddress(subscription) + subscription.runOffset(), runLength);
+                    bytesWritten = NativeSend.send(connection.fd, run.logAddress + offset, runLength);
                 }
                 else
                 {
-                    final ByteBuffer view = logView(subscription);
-                    final int offset = subscription.runOffset();
-                    view.limit(offset + runLength).position(offset);
-                    bytesWritten = connection.channel.write(view);
+                    run.logView.limit(offset + runLength).position(offset);
+                    bytesWritten = connection.channel.write(run.logView);
                 }
                 pendingWrites++;
                 if (!subscription.isRunIntact())
@@ -1220,8 +1219,7 @@ final class IoAgent implements Agent
                 if (bytesWritten < runLength)
                 {
                     pendingShortWrites++;
-                    connection.isWriteBlocked = true;
-                    connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    connection.awaitWritable();
                     return;
                 }
             }
@@ -1231,32 +1229,6 @@ final class IoAgent implements Agent
         {
             close(connection, "io-error");
         }
-    }
-
-    /**
-     * This agent's view of the log the subscription's current run is in, made once per topic. Hot path.
-     */
-    private ByteBuffer logView(final Subscription subscription)
-    {
-        final TopicSubscribers subscribers = topicsById[subscription.runTopic().id()];
-        if (null == subscribers.logView)
-        {
-            subscribers.logView = subscription.runLog().dataByteBuffer().duplicate();
-        }
-        return subscribers.logView;
-    }
-
-    /**
-     * Address of the log memory the subscription's current run is in, found once per topic. Hot path.
-     */
-    private long logAddress(final Subscription subscription)
-    {
-        final TopicSubscribers subscribers = topicsById[subscription.runTopic().id()];
-        if (0 == subscribers.logAddress)
-        {
-            subscribers.logAddress = BufferUtil.address(subscription.runLog().dataByteBuffer());
-        }
-        return subscribers.logAddress;
     }
 
     private void onLapped(final Connection connection)
@@ -1314,8 +1286,7 @@ final class IoAgent implements Agent
         if (pending.hasRemaining())
         {
             pendingShortWrites++;
-            connection.isWriteBlocked = true;
-            connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            connection.awaitWritable();
             return false;
         }
         connection.pendingOut = null;
@@ -1416,8 +1387,7 @@ final class IoAgent implements Agent
             {
                 pendingShortWrites++;
                 connection.appendPendingOut(frame);
-                connection.isWriteBlocked = true;
-                connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                connection.awaitWritable();
             }
             return 1;
         }
@@ -1672,8 +1642,7 @@ final class IoAgent implements Agent
             connection.appendPendingOut(bytes);
             if (!connection.isWriteBlocked)
             {
-                connection.isWriteBlocked = true;
-                connection.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                connection.awaitWritable();
             }
         }
         if (!keepAlive)

@@ -1,6 +1,8 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.engine.Topic;
+import io.ssefanout.engine.TopicFrameLog;
+import org.agrona.BufferUtil;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -22,6 +24,23 @@ final class TopicSubscribers
     TopicSubscribers(final Topic topic)
     {
         this.topic = topic;
+    }
+
+    /**
+     * Make this agent's view of the topic's log memory (and its address, for {@link NativeSend}) on the first write
+     * from it; writes then move only the view's position and limit. Hot path after the first call.
+     *
+     * @param log the topic's frame log.
+     * @return this.
+     */
+    TopicSubscribers useLog(final TopicFrameLog log)
+    {
+        if (null == logView)
+        {
+            logView = log.dataByteBuffer().duplicate();
+            logAddress = BufferUtil.address(logView);
+        }
+        return this;
     }
 
     /**
