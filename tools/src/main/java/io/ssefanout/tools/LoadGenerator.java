@@ -176,7 +176,7 @@ final class LoadGenerator
     {
         if (null != settings.serverMetricsUrl)
         {
-            return ProcStats.socketWritesFromMetrics(settings.serverMetricsUrl);
+            return PrometheusScrape.sample(settings.serverMetricsUrl, "fanout_socket_writes_total");
         }
         return settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
     }

@@ -64,45 +64,6 @@ final class ProcStats
     }
 
     /**
-     * The server's own count of socket writes, for servers whose writes {@code /proc/PID/io} does not count
-     * ({@code send(2)} bypasses the VFS accounting behind {@code syscw}).
-     *
-     * @param metricsUrl a Prometheus endpoint with {@code fanout_socket_writes_total}.
-     * @return the counter, or -1 when unreadable.
-     */
-    static long socketWritesFromMetrics(final String metricsUrl)
-    {
-        try
-        {
-            final java.net.HttpURLConnection connection =
-                (java.net.HttpURLConnection)new java.net.URL(metricsUrl).openConnection();
-            connection.setConnectTimeout(2000);
-            connection.setReadTimeout(2000);
-            try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                connection.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII)))
-            {
-                String line;
-                while (null != (line = reader.readLine()))
-                {
-                    if (line.startsWith("fanout_socket_writes_total "))
-                    {
-                        return (long)Double.parseDouble(line.substring("fanout_socket_writes_total ".length()).trim());
-                    }
-                }
-            }
-            finally
-            {
-                connection.disconnect();
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return -1;
-        }
-        return -1;
-    }
-
-    /**
      * @return VmHWM summed over the tree, in KiB.
      */
     static long peakRssKb(final long pid)
