@@ -222,6 +222,20 @@ public final class SseFrameEncoder
     }
 
     /**
+     * Encode the end of an event-stream body: the terminal chunk {@code 0 CRLF CRLF} when chunked, nothing when the
+     * body is delimited by the connection's close.
+     *
+     * @param dst       destination.
+     * @param dstOffset where to write.
+     * @param chunked   whether the body is chunked.
+     * @return bytes written.
+     */
+    public static int encodeEndOfBody(final MutableDirectBuffer dst, final int dstOffset, final boolean chunked)
+    {
+        return chunked ? dst.putStringWithoutLengthAscii(dstOffset, "0\r\n\r\n") : 0;
+    }
+
+    /**
      * Encode a comment frame {@code :text LF LF}, used for heartbeats and for the first body bytes of a stream.
      *
      * @param dst       destination.

@@ -188,10 +188,7 @@ final class IoAgent implements Agent
         heartbeat.flip();
         final UnsafeBuffer expiredBuffer = new UnsafeBuffer(new byte[64]);
         int expiredLength = SseFrameEncoder.encodeComment(expiredBuffer, 0, isChunked, "token expired");
-        if (isChunked)
-        {
-            expiredLength += expiredBuffer.putStringWithoutLengthAscii(expiredLength, "0\r\n\r\n");
-        }
+        expiredLength += SseFrameEncoder.encodeEndOfBody(expiredBuffer, expiredLength, isChunked);
         this.tokenExpiredFrame = ByteBuffer.wrap(expiredBuffer.byteArray(), 0, expiredLength);
 
         this.counters = engine.counters();
@@ -267,10 +264,6 @@ final class IoAgent implements Agent
      */
     long deferredPassNs()
     {
-        if (0 == nextPassNs)
-        {
-            return 0;
-        }
         final long remainingNs = nextPassNs - System.nanoTime();
         return remainingNs > 0 && hasMovedTopic() ? remainingNs : 0;
     }
@@ -370,10 +363,7 @@ final class IoAgent implements Agent
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
         final long jitteredRetryMs = ctx.retryHintMs() + ThreadLocalRandom.current().nextLong(ctx.retryHintMs() + 1);
         int length = SseFrameEncoder.encodeRetry(buffer, 0, isChunked, jitteredRetryMs);
-        if (isChunked)
-        {
-            length += buffer.putStringWithoutLengthAscii(length, "0\r\n\r\n");
-        }
+        length += SseFrameEncoder.encodeEndOfBody(buffer, length, isChunked);
         return ByteBuffer.wrap(buffer.byteArray(), 0, length);
     }
 
