@@ -44,15 +44,7 @@ final class SelectorIdleStrategy implements IdleStrategy
         if (deferredPassNs > 0)
         {
             // the pause after a busy pass is short (a pass's duration, capped) and select() counts in
-            // milliseconds: sleep it out in slices, answering publishers between them
-            try
-            {
-                selector.selectNow(agent.selectedKeyHandler());
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
+            // milliseconds: sleep it out in slices; each duty cycle between them answers publishers (selectNow)
             LockSupport.parkNanos(Math.min(deferredPassNs, PAUSE_SLICE_NS));
             return;
         }
