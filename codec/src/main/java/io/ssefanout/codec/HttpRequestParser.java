@@ -49,6 +49,10 @@ public final class HttpRequestParser
     private int minorVersion;
     private long contentLength;
     private boolean isChunked;
+    private int transferCodingCount;
+    private boolean isFinalCodingChunked;
+    private int hostCount;
+    private boolean expectsContinue;
     private boolean hasConnectionClose;
     private boolean hasConnectionKeepAlive;
     private int lastEventIdOffset;
@@ -126,7 +130,7 @@ public final class HttpRequestParser
             final int contentLength = lineContentLength(buffer, lineStart, lineEnd);
             if (0 == contentLength)
             {
-                return lineEnd + 1 - offset;
+                return checkFraming() ? lineEnd + 1 - offset : ERROR;
             }
             if (++headerCount > maxHeaderCount)
             {
@@ -181,11 +185,19 @@ public final class HttpRequestParser
     }
 
     /**
-     * @return true when a Transfer-Encoding header was sent.
+     * @return true when the body is framed by the chunked transfer coding (the only one accepted).
      */
     public boolean isChunked()
     {
         return isChunked;
+    }
+
+    /**
+     * @return true when the client sent {@code Expect: 100-continue} and waits for an interim answer before its body.
+     */
+    public boolean expectsContinue()
+    {
+        return expectsContinue;
     }
 
     /**
@@ -316,6 +328,10 @@ public final class HttpRequestParser
         minorVersion = 1;
         contentLength = -1;
         isChunked = false;
+        transferCodingCount = 0;
+        isFinalCodingChunked = false;
+        hostCount = 0;
+        expectsContinue = false;
         hasConnectionClose = false;
         hasConnectionKeepAlive = false;
         lastEventIdOffset = 0;
@@ -460,7 +476,15 @@ public final class HttpRequestParser
         }
         if (equalsIgnoreCase(buffer, start, nameLength, "transfer-encoding"))
         {
-            isChunked = true;
+            onTransferEncoding(buffer, valueStart, valueEnd);
+        }
+        else if (equalsIgnoreCase(buffer, start, nameLength, "host"))
+        {
+            hostCount++;
+        }
+        else if (equalsIgnoreCase(buffer, start, nameLength, "expect"))
+        {
+            expectsContinue = equalsIgnoreCase(buffer, valueStart, valueLength, "100-continue");
         }
         else if (equalsIgnoreCase(buffer, start, nameLength, "connection"))
         {
@@ -505,6 +529,81 @@ public final class HttpRequestParser
                 acceptsEventStream++;
             }
         }
+        return true;
+    }
+
+    /**
+     * Transfer codings may be listed in one field or several; only the last one matters for framing.
+     */
+    private void onTransferEncoding(final DirectBuffer buffer, final int start, final int end)
+    {
+        int i = start;
+        while (i <= end)
+        {
+            int tokenEnd = i;
+            while (tokenEnd < end && ',' != buffer.getByte(tokenEnd))
+            {
+                tokenEnd++;
+            }
+            int tokenStart = i;
+            int trimmedEnd = tokenEnd;
+            while (tokenStart < trimmedEnd && isWhitespace(buffer.getByte(tokenStart)))
+            {
+                tokenStart++;
+            }
+            while (trimmedEnd > tokenStart && isWhitespace(buffer.getByte(trimmedEnd - 1)))
+            {
+                trimmedEnd--;
+            }
+            if (trimmedEnd > tokenStart)
+            {
+                transferCodingCount++;
+                isFinalCodingChunked = equalsIgnoreCase(buffer, tokenStart, trimmedEnd - tokenStart, "chunked");
+            }
+            i = tokenEnd + 1;
+        }
+        if (start == end)
+        {
+            transferCodingCount++;
+            isFinalCodingChunked = false;
+        }
+    }
+
+    /**
+     * Body framing and Host rules checked once the whole head is known (RFC 9112 §3.2, §6.1, §6.3).
+     */
+    private boolean checkFraming()
+    {
+        if (1 == minorVersion && 1 != hostCount)
+        {
+            fail(HttpStatus.BAD_REQUEST, 0 == hostCount ? "Host header missing" : "more than one Host header");
+            return false;
+        }
+        if (hostCount > 1)
+        {
+            fail(HttpStatus.BAD_REQUEST, "more than one Host header");
+            return false;
+        }
+        if (0 == transferCodingCount)
+        {
+            return true;
+        }
+        if (contentLength >= 0)
+        {
+            fail(HttpStatus.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
+            return false;
+        }
+        if (0 == minorVersion)
+        {
+            fail(HttpStatus.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+            return false;
+        }
+        if (1 != transferCodingCount || !isFinalCodingChunked)
+        {
+            fail(HttpStatus.NOT_IMPLEMENTED, "only the chunked transfer coding is supported");
+            return false;
+        }
+        isChunked = true;
         return true;
     }
 
@@ -603,7 +702,7 @@ public final class HttpRequestParser
         return (lfIndex > start && '\r' == buffer.getByte(lfIndex - 1)) ? lfIndex - 1 - start : lfIndex - start;
     }
 
-    private static boolean isTchar(final byte b)
+    static boolean isTchar(final byte b)
     {
         return b > 0 && TCHAR[b];
     }

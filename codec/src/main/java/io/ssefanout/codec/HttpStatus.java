@@ -33,6 +33,12 @@ public final class HttpStatus
     public static final int INTERNAL_SERVER_ERROR = 500;
     /** Back-pressure, shutdown or a limit reached. */
     public static final int SERVICE_UNAVAILABLE = 503;
+    /** A transfer coding other than chunked. */
+    public static final int NOT_IMPLEMENTED = 501;
+
+    /** Interim answer to Expect: 100-continue. */
+    public static final int CONTINUE = 100;
+
     /** Not HTTP/1.0 or HTTP/1.1. */
     public static final int HTTP_VERSION_NOT_SUPPORTED = 505;
 
@@ -50,6 +56,7 @@ public final class HttpStatus
     {
         switch (status)
         {
+            case CONTINUE: return "Continue";
             case OK: return "OK";
             case NO_CONTENT: return "No Content";
             case BAD_REQUEST: return "Bad Request";
@@ -63,6 +70,7 @@ public final class HttpStatus
             case URI_TOO_LONG: return "URI Too Long";
             case REQUEST_HEADER_FIELDS_TOO_LARGE: return "Request Header Fields Too Large";
             case INTERNAL_SERVER_ERROR: return "Internal Server Error";
+            case NOT_IMPLEMENTED: return "Not Implemented";
             case SERVICE_UNAVAILABLE: return "Service Unavailable";
             case HTTP_VERSION_NOT_SUPPORTED: return "HTTP Version Not Supported";
             default: return "Unknown";

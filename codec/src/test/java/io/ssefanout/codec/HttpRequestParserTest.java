@@ -113,13 +113,46 @@ class HttpRequestParserTest
     @Test
     void shouldParsePipelinedRequestsOneAtATime()
     {
-        final String first = "POST /publish/a HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
-        final String second = "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n";
+        final String first = "POST /publish/a HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+        final String second = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         final UnsafeBuffer buffer = buffer(first + second);
         assertThat(parser.parse(buffer, 0, buffer.capacity())).isEqualTo(first.length());
         assertThat(parser.parse(buffer, first.length(), buffer.capacity() - first.length())).isEqualTo(second.length());
         assertThat(parser.method()).isEqualTo(HttpMethod.GET);
         assertThat(parser.isKeepAlive()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POST /p HTTP/1.1\\r\\nContent-Length: 1\\r\\n\\r\\n|400|Host header missing",
+        "GET /p HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n|400|more than one Host header",
+        "GET /p HTTP/1.0\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n|400|more than one Host header",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|400|both Content-Length and Transfer-Encoding",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\nContent-Length: 3\\r\\n\\r\\n|400|both Content-Length and Transfer-Encoding",
+        "POST /p HTTP/1.0\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|400|Transfer-Encoding in an HTTP/1.0 request",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: gzip, chunked\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked, identity\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+        "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding:\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+    })
+    void shouldRefuseAmbiguousFramingAndHost(final String request, final int status, final String reason)
+    {
+        final UnsafeBuffer buffer = buffer(request.replace("\\r", "\r").replace("\\n", "\n"));
+        assertThat(parser.parse(buffer, 0, buffer.capacity())).isEqualTo(HttpRequestParser.ERROR);
+        assertThat(parser.errorStatus()).isEqualTo(status);
+        assertThat(parser.errorReason()).isEqualTo(reason);
+    }
+
+    @Test
+    void shouldAcceptChunkedAndExpectContinue()
+    {
+        final UnsafeBuffer buffer = buffer(
+            "POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(parser.parse(buffer, 0, buffer.capacity())).isEqualTo(buffer.capacity());
+        assertThat(parser.isChunked()).isTrue();
+        assertThat(parser.expectsContinue()).isTrue();
+        assertThat(parser.contentLength()).isEqualTo(-1);
     }
 
     @Test
