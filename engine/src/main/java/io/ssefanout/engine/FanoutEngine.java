@@ -209,16 +209,8 @@ public final class FanoutEngine implements AutoCloseable
                 return RING_FULL;
             }
 
-            final IngestEvent event = ringBuffer.get(sequence);
-            event.topic = topic;
-            event.ingestTimeNs = System.nanoTime();
-            event.eventTypeLength = eventTypeLength;
-            if (eventTypeLength > 0)
-            {
-                event.eventType.putBytes(0, eventType, eventTypeOffset, eventTypeLength);
-            }
-            event.payloadLength = payloadLength;
-            event.payload.putBytes(0, payload, payloadOffset, payloadLength);
+            fill(ringBuffer.get(sequence), topic, eventType, eventTypeOffset, eventTypeLength, payload,
+                payloadOffset, payloadLength, System.nanoTime());
             ringBuffer.publish(sequence);
             eventsPublished.increment();
             return eventIds.base() + sequence;
@@ -227,6 +219,139 @@ public final class FanoutEngine implements AutoCloseable
         {
             publishersInFlight.getAndDecrement();
         }
+    }
+
+    /**
+     * Publish a batch, all or nothing: every event enters the ring, in order, with consecutive ids, or none does.
+     * Any thread, allocation-free. Each event is checked (size, event type, a frame log for its topic) before any
+     * slot is claimed; the slots are claimed together and published together.
+     *
+     * @param batch events; left as it is.
+     * @return the id of the first event (the others follow it one by one), or {@link #RING_FULL} when the ring
+     * cannot take the whole batch now, {@link #INVALID} when an event is invalid or the batch is empty or larger
+     * than the ring, {@link #NO_LOG_MEMORY} or {@link #CLOSED}.
+     */
+    public long tryPublish(final PublishBatch batch)
+    {
+        final int count = batch.count();
+        if (0 == count || count > ctx.ringSize())
+        {
+            return INVALID;
+        }
+        final DirectBuffer buffer = batch.buffer();
+        for (int i = 0; i < count; i++)
+        {
+            final int eventTypeLength = batch.eventTypeLength(i);
+            if (batch.dataLength(i) > ctx.payloadMaxLength() || (eventTypeLength > 0 &&
+                !SseFrameEncoder.isValidEventType(buffer, batch.eventTypeOffset(i), eventTypeLength)))
+            {
+                return INVALID;
+            }
+            final Topic topic = batch.topic(i);
+            if (null == topic.log() && !newLog(topic))
+            {
+                return NO_LOG_MEMORY;
+            }
+        }
+
+        publishersInFlight.getAndIncrement();
+        try
+        {
+            if (!isAcceptingPublishes)
+            {
+                return CLOSED;
+            }
+            final long last;
+            try
+            {
+                last = ringBuffer.tryNext(count);
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                eventsRejectedRingFull.getAndAdd(count);
+                return RING_FULL;
+            }
+            final long first = last - count + 1;
+            final long nowNs = System.nanoTime();
+            for (int i = 0; i < count; i++)
+            {
+                fill(ringBuffer.get(first + i), batch.topic(i), buffer, batch.eventTypeOffset(i),
+                    batch.eventTypeLength(i), buffer, batch.dataOffset(i), batch.dataLength(i), nowNs);
+            }
+            ringBuffer.publish(first, last);
+            eventsPublished.getAndAdd(count);
+            return eventIds.base() + first;
+        }
+        finally
+        {
+            publishersInFlight.getAndDecrement();
+        }
+    }
+
+    /**
+     * Embedded API: publish text events together, all or nothing, with consecutive ids. Allocates (encodes the
+     * strings); for a hot path fill a {@link PublishBatch} over your own buffer and use {@link #tryPublish(PublishBatch)}.
+     *
+     * @param topicNames one topic per event.
+     * @param data       one data text per event.
+     * @param eventTypes one event type per event (null entries for {@code message}), or null for all.
+     * @return the id of the first event, or a negative {@link #tryPublish(PublishBatch)} result.
+     */
+    public long publishBatch(final String[] topicNames, final String[] data, final String[] eventTypes)
+    {
+        final int count = topicNames.length;
+        if (count != data.length || (null != eventTypes && count != eventTypes.length))
+        {
+            throw new IllegalArgumentException("one topic, one data and one event type per event");
+        }
+        final byte[][] types = new byte[count][];
+        final byte[][] payloads = new byte[count][];
+        int length = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final String type = null == eventTypes ? null : eventTypes[i];
+            types[i] = null == type ? new byte[0] : type.getBytes(StandardCharsets.US_ASCII);
+            payloads[i] = data[i].getBytes(StandardCharsets.UTF_8);
+            length += types[i].length + payloads[i].length;
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Math.max(1, length)]);
+        final PublishBatch batch = new PublishBatch(count).clear(buffer);
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Topic topic = topic(topicNames[i]);
+            if (null == topic)
+            {
+                return INVALID;
+            }
+            buffer.putBytes(offset, types[i]);
+            buffer.putBytes(offset + types[i].length, payloads[i]);
+            batch.add(topic, offset, types[i].length, offset + types[i].length, payloads[i].length);
+            offset += types[i].length + payloads[i].length;
+        }
+        return tryPublish(batch);
+    }
+
+    private static void fill(
+        final IngestEvent event,
+        final Topic topic,
+        final DirectBuffer eventType,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final long ingestTimeNs)
+    {
+        event.topic = topic;
+        event.ingestTimeNs = ingestTimeNs;
+        event.eventTypeLength = eventTypeLength;
+        if (eventTypeLength > 0)
+        {
+            event.eventType.putBytes(0, eventType, eventTypeOffset, eventTypeLength);
+        }
+        event.payloadLength = payloadLength;
+        event.payload.putBytes(0, payload, payloadOffset, payloadLength);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ssefanout.engine;
 
+import io.ssefanout.codec.Utf8;
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ public final class TopicRegistry
 
     /**
      * Is this a valid topic name: 1 to {@link #MAX_TOPIC_NAME_LENGTH} bytes, none of them a control character,
-     * space, or one of {@code / ? # %}.
+     * space, or one of {@code / ? # %}, and well-formed UTF-8 (so two spellings never name one topic).
      *
      * @param buffer holding the name.
      * @param offset of the name.
@@ -49,7 +50,7 @@ public final class TopicRegistry
                 return false;
             }
         }
-        return true;
+        return Utf8.isValid(buffer, offset, length);
     }
 
     /**

@@ -165,6 +165,87 @@ class FanoutEngineTest
         return frames;
     }
 
+    @Test
+    void shouldPublishABatchAllOrNothingWithConsecutiveIdsInOrder()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(new FanoutEngine.Context().dir(dir).chunked(false).ringSize(8)))
+        {
+            final Topic a = engine.topic("a");
+            final Topic b = engine.topic("b");
+            final Subscription both = engine.subscribe(new Topic[]{ a, b }, -1);
+            final long first = engine.publishBatch(
+                new String[]{ "a", "b", "a" }, new String[]{ "1", "2", "3" }, new String[]{ null, "tick", null });
+            assertThat(first).isPositive();
+            awaitSequenced(engine, first + 2);
+            final StringBuilder received = new StringBuilder();
+            int length;
+            while ((length = both.nextRun(1 << 20)) > 0)
+            {
+                received.append(both.runLog().data().getStringWithoutLengthUtf8(both.runOffset(), length));
+                both.onRunConsumed(length, System.nanoTime(), null);
+            }
+            assertThat(received.toString()).isEqualTo(
+                "id: " + first + "\ndata: 1\n\n" +
+                "id: " + (first + 1) + "\nevent: tick\ndata: 2\n\n" +
+                "id: " + (first + 2) + "\ndata: 3\n\n");
+
+            final String[] nine = new String[9];
+            java.util.Arrays.fill(nine, "a");
+            assertThat(engine.publishBatch(nine, nine, null)).as("larger than the ring").isEqualTo(FanoutEngine.INVALID);
+            final String[] tooBig = { "x", "a".repeat(engine.context().payloadMaxLength() + 1) };
+            assertThat(engine.publishBatch(new String[]{ "a", "a" }, tooBig, null)).isEqualTo(FanoutEngine.INVALID);
+            assertThat(engine.publishBatch(new String[]{ "a", "a" }, new String[]{ "x", "y" }, new String[]{ "ok", "b\nad" }))
+                .isEqualTo(FanoutEngine.INVALID);
+            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).as("nothing of a refused batch")
+                .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldRefuseABatchTheRingCannotTakeWhole() throws InterruptedException
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(new FanoutEngine.Context().dir(dir).ringSize(4)))
+        {
+            final Topic topic = engine.topic("t");
+            final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            final Runnable stall = () ->
+            {
+                entered.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            engine.sequencer().addWakeListener(stall);
+            publish(engine, topic, "held");
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            engine.sequencer().removeWakeListener(stall);
+
+            // the sequencer holds its slot: three of the ring's four are free
+            final UnsafeBuffer data = new UnsafeBuffer("abcd".getBytes(StandardCharsets.US_ASCII));
+            final PublishBatch batch = new PublishBatch(4).clear(data);
+            for (int i = 0; i < 4; i++)
+            {
+                batch.add(topic, 0, 0, i, 1);
+            }
+            assertThat(engine.tryPublish(batch)).isEqualTo(FanoutEngine.RING_FULL);
+            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(1);
+            batch.clear(data).add(topic, 0, 0, 0, 1);
+            batch.add(topic, 0, 0, 1, 1);
+            batch.add(topic, 0, 0, 2, 1);
+            final long first = engine.tryPublish(batch);
+            assertThat(first).isPositive();
+            release.countDown();
+            awaitSequenced(engine, first + 2);
+            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(4);
+        }
+    }
+
     private static long publish(final FanoutEngine engine, final Topic topic, final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

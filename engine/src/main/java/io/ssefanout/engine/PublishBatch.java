@@ -1,0 +1,109 @@
+package io.ssefanout.engine;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Events to publish together, all or none, with consecutive ids ({@link FanoutEngine#tryPublish(PublishBatch)}).
+ * Each event is a topic and two spans of one source buffer (event type and data), so filling a batch copies
+ * nothing; the engine copies each event once into its ring slot. Reusable: {@link #clear()} and fill again.
+ * Not thread-safe; the owner fills and publishes it on one thread.
+ */
+public final class PublishBatch
+{
+    private final Topic[] topics;
+    private final int[] spans;
+    private DirectBuffer buffer;
+    private int count;
+
+    /**
+     * @param capacity most events one batch holds.
+     */
+    public PublishBatch(final int capacity)
+    {
+        this.topics = new Topic[capacity];
+        this.spans = new int[capacity * 4];
+    }
+
+    /**
+     * Empty the batch and set the buffer that the spans of the events added next refer to.
+     *
+     * @param buffer holding event types and data.
+     * @return this.
+     */
+    public PublishBatch clear(final DirectBuffer buffer)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            topics[i] = null;
+        }
+        this.buffer = buffer;
+        this.count = 0;
+        return this;
+    }
+
+    /**
+     * Add an event.
+     *
+     * @return false when the batch is full.
+     */
+    public boolean add(
+        final Topic topic,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final int dataOffset,
+        final int dataLength)
+    {
+        if (count == topics.length)
+        {
+            return false;
+        }
+        topics[count] = topic;
+        final int base = count * 4;
+        spans[base] = eventTypeOffset;
+        spans[base + 1] = eventTypeLength;
+        spans[base + 2] = dataOffset;
+        spans[base + 3] = dataLength;
+        count++;
+        return true;
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    public int capacity()
+    {
+        return topics.length;
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public Topic topic(final int index)
+    {
+        return topics[index];
+    }
+
+    public int eventTypeOffset(final int index)
+    {
+        return spans[index * 4];
+    }
+
+    public int eventTypeLength(final int index)
+    {
+        return spans[index * 4 + 1];
+    }
+
+    public int dataOffset(final int index)
+    {
+        return spans[index * 4 + 2];
+    }
+
+    public int dataLength(final int index)
+    {
+        return spans[index * 4 + 3];
+    }
+}
