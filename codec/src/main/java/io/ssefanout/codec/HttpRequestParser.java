@@ -65,6 +65,8 @@ public final class HttpRequestParser
     private int authorizationOffset;
     private int authorizationLength;
     private int cookieOffset;
+    private int contentTypeOffset;
+    private int contentTypeLength;
     private int cookieLength;
     private int headerCount;
     private int errorStatus;
@@ -289,6 +291,41 @@ public final class HttpRequestParser
     }
 
     /**
+     * @return offset of the Content-Type value.
+     */
+    public int contentTypeOffset()
+    {
+        return contentTypeOffset;
+    }
+
+    /**
+     * @return length of the Content-Type value, -1 when absent.
+     */
+    public int contentTypeLength()
+    {
+        return contentTypeLength;
+    }
+
+    /**
+     * @param lowerCase media type in lower case, e.g. {@code application/x-ndjson}.
+     * @return true when the Content-Type is that media type, with or without parameters.
+     */
+    public boolean hasContentType(final DirectBuffer buffer, final String lowerCase)
+    {
+        final int n = lowerCase.length();
+        if (contentTypeLength < n || !equalsIgnoreCase(buffer, contentTypeOffset, n, lowerCase))
+        {
+            return false;
+        }
+        if (contentTypeLength == n)
+        {
+            return true;
+        }
+        final byte next = buffer.getByte(contentTypeOffset + n);
+        return ';' == next || ' ' == next || '\t' == next;
+    }
+
+    /**
      * @return true when an Accept header names text/event-stream.
      */
     public boolean acceptsEventStream()
@@ -344,6 +381,8 @@ public final class HttpRequestParser
         authorizationOffset = 0;
         authorizationLength = -1;
         cookieOffset = 0;
+        contentTypeOffset = 0;
+        contentTypeLength = -1;
         cookieLength = -1;
         headerCount = 0;
         errorStatus = 0;
@@ -516,6 +555,11 @@ public final class HttpRequestParser
         {
             authorizationOffset = valueStart;
             authorizationLength = valueLength;
+        }
+        else if (equalsIgnoreCase(buffer, start, nameLength, "content-type"))
+        {
+            contentTypeOffset = valueStart;
+            contentTypeLength = valueLength;
         }
         else if (equalsIgnoreCase(buffer, start, nameLength, "cookie"))
         {

@@ -33,6 +33,9 @@ public final class HttpStatus
     public static final int INTERNAL_SERVER_ERROR = 500;
     /** Back-pressure, shutdown or a limit reached. */
     public static final int SERVICE_UNAVAILABLE = 503;
+    /** A body of a media type the route does not take. */
+    public static final int UNSUPPORTED_MEDIA_TYPE = 415;
+
     /** A transfer coding other than chunked. */
     public static final int NOT_IMPLEMENTED = 501;
 
@@ -71,6 +74,7 @@ public final class HttpStatus
             case REQUEST_HEADER_FIELDS_TOO_LARGE: return "Request Header Fields Too Large";
             case INTERNAL_SERVER_ERROR: return "Internal Server Error";
             case NOT_IMPLEMENTED: return "Not Implemented";
+            case UNSUPPORTED_MEDIA_TYPE: return "Unsupported Media Type";
             case SERVICE_UNAVAILABLE: return "Service Unavailable";
             case HTTP_VERSION_NOT_SUPPORTED: return "HTTP Version Not Supported";
             default: return "Unknown";

@@ -42,7 +42,7 @@ public final class PublishBatch
     }
 
     /**
-     * Add an event.
+     * Add an event. Its topic may be null for now and set before publishing ({@link #topic(int, Topic)}).
      *
      * @return false when the batch is full.
      */
@@ -85,6 +85,14 @@ public final class PublishBatch
     public Topic topic(final int index)
     {
         return topics[index];
+    }
+
+    /**
+     * Set the topic of an event added without one yet (resolved after the whole batch was checked).
+     */
+    public void topic(final int index, final Topic topic)
+    {
+        topics[index] = topic;
     }
 
     public int eventTypeOffset(final int index)

@@ -196,7 +196,7 @@ final class AbuseGenerator
         final byte[][] variants = {
             new byte[0],
             "GET /sse/churn HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII),
-            "POST /publish/churn HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII),
+            "POST /publish/churn HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII),
         };
         final long intervalNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, churnPerSecond);
         long next = System.nanoTime();
@@ -223,19 +223,19 @@ final class AbuseGenerator
         final StringBuilder pipelined = new StringBuilder();
         for (int i = 0; i < 30; i++)
         {
-            pipelined.append("POST /publish/abuse HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi");
+            pipelined.append("POST /publish/abuse HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi");
         }
-        pipelined.append("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        pipelined.append("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         final String[] requests = {
             "GARBAGE\r\n\r\n",
             "GET /sse/x HTTP/9.9\r\n\r\n",
-            "GET  /sse/x HTTP/1.1\r\n\r\n",
-            "GET /sse/x HTTP/1.1\r\n" + bigHeader + "\r\n",
-            "POST /publish/abuse HTTP/1.1\r\nContent-Length: 100000000\r\nConnection: close\r\n\r\n",
-            "GET /sse/%zz HTTP/1.1\r\nConnection: close\r\n\r\n",
-            "BREW /sse/x HTTP/1.1\r\nConnection: close\r\n\r\n",
-            "GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n",
-            "GET /sse/abuse HTTP/1.1\r\nAuthorization: Bearer not.a.token\r\nConnection: close\r\n\r\n",
+            "GET  /sse/x HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /sse/x HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n",
+            "POST /publish/abuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\nConnection: close\r\n\r\n",
+            "GET /sse/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "BREW /sse/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /sse/abuse HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer not.a.token\r\nConnection: close\r\n\r\n",
             pipelined.toString(),
         };
         final byte[] buffer = new byte[16 * 1024];

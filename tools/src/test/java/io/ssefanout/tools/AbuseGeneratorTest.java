@@ -58,7 +58,7 @@ class AbuseGeneratorTest
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(
-                "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             final InputStream in = socket.getInputStream();
             final ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);

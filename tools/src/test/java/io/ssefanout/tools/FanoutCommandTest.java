@@ -42,7 +42,7 @@ class FanoutCommandTest
         try
         {
             final int port = awaitPort(process);
-            final String page = request(port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 5000);
+            final String page = request(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
             assertThat(page).startsWith("HTTP/1.1 200").contains("new EventSource('/sse/ticks')");
             assertThat(page).doesNotContain("http://", "https://");
 
@@ -51,7 +51,7 @@ class FanoutCommandTest
                 subscriber.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 subscriber.setSoTimeout(100);
                 subscriber.getOutputStream().write(
-                    "GET /sse/ticks HTTP/1.1\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    "GET /sse/ticks HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 final String ticks = readUntil(subscriber.getInputStream(), text -> count(text, "\"sym\":") >= 5, 10_000);
                 assertThat(count(ticks, "\"sym\":")).isGreaterThanOrEqualTo(5);
 

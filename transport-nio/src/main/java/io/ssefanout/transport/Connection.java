@@ -32,6 +32,13 @@ final class Connection
     ByteBuffer inByteBuffer;
     UnsafeBuffer inBuffer;
     int inLength;
+    /** Capacity the request being read needs at most, when larger than the default (a batch publish). */
+    int inCapacityNeeded;
+    /** Decodes this connection's chunked request bodies; allocated on first need. */
+    io.ssefanout.codec.ChunkedBodyDecoder chunkedBodyDecoder;
+    boolean isDecodingChunkedBody;
+    /** {@code 100 Continue} was sent for the request being read. */
+    boolean isContinueSent;
     long requestStartNs;
     long lastActivityNs;
 

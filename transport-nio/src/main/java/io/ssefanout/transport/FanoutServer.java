@@ -242,6 +242,8 @@ public final class FanoutServer implements AutoCloseable
         private long requestTimeoutNs = TransportConfiguration.requestTimeoutNs();
         private long keepAliveTimeoutNs = TransportConfiguration.keepAliveTimeoutNs();
         private int topicsPerSubscriptionMax = TransportConfiguration.topicsPerSubscriptionMax();
+        private int publishBatchMaxLength = TransportConfiguration.publishBatchMaxLength();
+        private int publishBatchMaxEvents = TransportConfiguration.publishBatchMaxEvents();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
         private int connectionsMax = TransportConfiguration.connectionsMax();
         private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
@@ -289,6 +291,15 @@ public final class FanoutServer implements AutoCloseable
             }
             // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
             errorHandler = engineContext.errorHandler();
+            if (publishBatchMaxEvents < 1 || publishBatchMaxEvents > engineContext.ringSize())
+            {
+                throw new IllegalArgumentException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME +
+                    " must be between 1 and the ring size (" + engineContext.ringSize() + ")");
+            }
+            if (publishBatchMaxLength < 1)
+            {
+                throw new IllegalArgumentException(TransportConfiguration.PUBLISH_BATCH_MAX_LENGTH_PROP_NAME + " must be > 0");
+            }
             return this;
         }
 
@@ -677,6 +688,42 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return largest batch publish body, in bytes.
+         */
+        public int publishBatchMaxLength()
+        {
+            return publishBatchMaxLength;
+        }
+
+        /**
+         * @param publishBatchMaxLength largest batch publish body, in bytes.
+         * @return this.
+         */
+        public Context publishBatchMaxLength(final int publishBatchMaxLength)
+        {
+            this.publishBatchMaxLength = publishBatchMaxLength;
+            return this;
+        }
+
+        /**
+         * @return most events in one batch publish.
+         */
+        public int publishBatchMaxEvents()
+        {
+            return publishBatchMaxEvents;
+        }
+
+        /**
+         * @param publishBatchMaxEvents most events in one batch publish, at most the ring size.
+         * @return this.
+         */
+        public Context publishBatchMaxEvents(final int publishBatchMaxEvents)
+        {
+            this.publishBatchMaxEvents = publishBatchMaxEvents;
+            return this;
+        }
+
+        /**
          * @return shutdown drain timeout.
          */
         public long shutdownTimeoutNs()
@@ -862,6 +909,8 @@ public final class FanoutServer implements AutoCloseable
                 ", requestTimeoutNs=" + requestTimeoutNs +
                 ", keepAliveTimeoutNs=" + keepAliveTimeoutNs +
                 ", topicsPerSubscriptionMax=" + topicsPerSubscriptionMax +
+                ", publishBatchMaxLength=" + publishBatchMaxLength +
+                ", publishBatchMaxEvents=" + publishBatchMaxEvents +
                 ", shutdownTimeoutNs=" + shutdownTimeoutNs +
                 ", connectionsMax=" + connectionsMax +
                 ", connectionsPerAddressMax=" + connectionsPerAddressMax +

@@ -1,13 +1,16 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.codec.ChunkedBodyDecoder;
 import io.ssefanout.codec.HttpMethod;
 import io.ssefanout.codec.HttpRequestParser;
 import io.ssefanout.codec.HttpStatus;
+import io.ssefanout.codec.NdjsonEventReader;
 import io.ssefanout.codec.PercentDecoder;
 import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.CounterDescriptor;
 import io.ssefanout.engine.FanoutCounters;
 import io.ssefanout.engine.FanoutEngine;
+import io.ssefanout.engine.PublishBatch;
 import io.ssefanout.engine.Subscription;
 import io.ssefanout.engine.Topic;
 import io.ssefanout.engine.TopicFrameLog;
@@ -52,6 +55,7 @@ final class IoAgent implements Agent
     private static final long LATENCY_PUBLISH_INTERVAL_NS = 50_000_000L;
     private static final long DRAIN_SWEEP_INTERVAL_NS = 1_000_000L;
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
+    private static final long MAX_EXACT_JS_INTEGER = (1L << 53) - 1;
     private static final VarHandle IS_SLEEPING;
 
     static
@@ -97,8 +101,24 @@ final class IoAgent implements Agent
     private final UnsafeBuffer readBuffer;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer eventTypeScratch;
+    private final UnsafeBuffer eventIdScratch = new UnsafeBuffer(new byte[256]);
     private final ByteBuffer heartbeat;
     private final ByteBuffer tokenExpiredFrame;
+    private final ByteBuffer continueResponse;
+    private final NdjsonEventReader batchReader = new NdjsonEventReader();
+    private final PublishBatch publishBatch;
+    private final int[] batchTopicSpans;
+    private final int payloadMaxLength;
+    private final int publishBatchMaxLength;
+    private final int publishBatchMaxEvents;
+
+    /** Request in hand: answered without a body (HEAD). */
+    private boolean isHeadRequest;
+    /** After a request handler returned 0 (incomplete): bytes of it to keep, from its start. */
+    private int retainedRequestLength;
+    /** Body of the request in hand, once complete (decoded when chunked). */
+    private int bodyOffset;
+    private int bodyLength;
 
     private final AtomicCounter connectionsOpen;
     private final AtomicCounter subscribersOpen;
@@ -161,7 +181,14 @@ final class IoAgent implements Agent
         this.selector = Selector.open();
         this.errorHandler = ctx.errorHandler();
         this.parser = new HttpRequestParser(ctx.requestLineMaxLength(), ctx.headerMaxLength(), ctx.headerMaxCount());
-        this.response = new ResponseWriter(64 * 1024, new CorsPolicy(ctx.corsAllowedOrigins()));
+        this.payloadMaxLength = engine.context().payloadMaxLength();
+        this.publishBatchMaxLength = ctx.publishBatchMaxLength();
+        this.publishBatchMaxEvents = ctx.publishBatchMaxEvents();
+        this.publishBatch = new PublishBatch(publishBatchMaxEvents);
+        this.batchTopicSpans = new int[publishBatchMaxEvents * 2];
+        // a batch is answered with one id (at most 16 digits below 2^53) and a line end per event
+        this.response = new ResponseWriter(
+            Math.max(64 * 1024, publishBatchMaxEvents * 18 + 4096), new CorsPolicy(ctx.corsAllowedOrigins()));
         this.latencyHistogram = new Histogram(Subscription.highestTrackableLatencyNs(), 3);
         this.latencyStats = latencyStats;
         this.metricsRenderer = metricsRenderer;
@@ -190,6 +217,7 @@ final class IoAgent implements Agent
         int expiredLength = SseFrameEncoder.encodeComment(expiredBuffer, 0, isChunked, "token expired");
         expiredLength += SseFrameEncoder.encodeEndOfBody(expiredBuffer, expiredLength, isChunked);
         this.tokenExpiredFrame = ByteBuffer.wrap(expiredBuffer.byteArray(), 0, expiredLength);
+        this.continueResponse = ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
         this.counters = engine.counters();
         this.connectionsOpen = counters.get(CounterDescriptor.CONNECTIONS_OPEN);
@@ -515,13 +543,18 @@ final class IoAgent implements Agent
             connection.requestStartNs = nowNs;
         }
 
-        final int length = target.position();
+        int length = target.position();
         int offset = 0;
         while (offset < length && Connection.READING_REQUESTS == connection.state)
         {
             final int consumed = onRequestBytes(connection, view, offset, length - offset);
             if (consumed <= 0)
             {
+                if (0 == consumed)
+                {
+                    // a chunked body is decoded in place as it arrives: less may be left to keep than was read
+                    length = offset + retainedRequestLength;
+                }
                 break;
             }
             offset += consumed;
@@ -531,17 +564,7 @@ final class IoAgent implements Agent
         final int leftover = length - offset;
         if (Connection.READING_REQUESTS == connection.state && leftover > 0)
         {
-            if (null == connection.inByteBuffer)
-            {
-                final int capacity = ctx.headerMaxLength() + engine.context().payloadMaxLength() + 1024;
-                connection.inByteBuffer = ByteBuffer.allocateDirect(capacity);
-                connection.inBuffer = new UnsafeBuffer(connection.inByteBuffer);
-            }
-            if (view != connection.inBuffer || offset > 0)
-            {
-                connection.inBuffer.putBytes(0, view, offset, leftover);
-            }
-            connection.inLength = leftover;
+            keepRequestBytes(connection, view, offset, leftover);
         }
         else
         {
@@ -555,6 +578,29 @@ final class IoAgent implements Agent
     }
 
     /**
+     * Keep the start of an incomplete request for the next read, in a buffer that can hold the largest request its
+     * route allows (grown for a batch publish). Control path: only for requests split across reads.
+     */
+    private void keepRequestBytes(final Connection connection, final UnsafeBuffer view, final int offset, final int leftover)
+    {
+        final int capacity = Math.max(
+            ctx.headerMaxLength() + payloadMaxLength + 1024, connection.inCapacityNeeded);
+        if (null == connection.inByteBuffer || connection.inByteBuffer.capacity() < capacity)
+        {
+            final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
+            final UnsafeBuffer grownView = new UnsafeBuffer(grown);
+            grownView.putBytes(0, view, offset, leftover);
+            connection.inByteBuffer = grown;
+            connection.inBuffer = grownView;
+        }
+        else if (view != connection.inBuffer || offset > 0)
+        {
+            connection.inBuffer.putBytes(0, view, offset, leftover);
+        }
+        connection.inLength = leftover;
+    }
+
+    /**
      * Handle one complete request if the bytes hold one.
      *
      * @return bytes consumed, 0 when more are needed, -1 when the connection is done with requests.
@@ -562,6 +608,8 @@ final class IoAgent implements Agent
     private int onRequestBytes(final Connection connection, final UnsafeBuffer buffer, final int offset, final int length)
         throws IOException
     {
+        isHeadRequest = false;
+        retainedRequestLength = length;
         final int headLength = parser.parse(buffer, offset, length);
         if (HttpRequestParser.NEED_MORE == headLength)
         {
@@ -600,7 +648,9 @@ final class IoAgent implements Agent
         final int queryLength = Math.max(0, targetLength - pathLength - 1);
         final HttpMethod method = parser.method();
 
-        if (RequestTarget.startsWith(buffer, targetOffset, pathLength, "/publish/"))
+        isHeadRequest = HttpMethod.HEAD == method;
+        final boolean isBatchPublish = RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/publish");
+        if (isBatchPublish || RequestTarget.startsWith(buffer, targetOffset, pathLength, "/publish/"))
         {
             if (HttpMethod.OPTIONS == method)
             {
@@ -611,30 +661,23 @@ final class IoAgent implements Agent
                 rejectMethod(connection, "POST, OPTIONS", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
-            if (parser.isChunked())
+            final int requestLength = readBody(
+                connection, buffer, offset, headLength, length, isBatchPublish ? publishBatchMaxLength : payloadMaxLength);
+            if (requestLength <= 0)
             {
-                reject(connection, HttpStatus.LENGTH_REQUIRED, "chunked request bodies are not supported", buffer, false);
-                return -1;
+                return requestLength;
             }
-            final long contentLength = parser.contentLength();
-            if (contentLength < 0)
+            if (isBatchPublish)
             {
-                reject(connection, HttpStatus.LENGTH_REQUIRED, "Content-Length required", buffer, false);
-                return -1;
+                onPublishBatch(connection, buffer, queryOffset, queryLength, keepAlive);
             }
-            if (contentLength > engine.context().payloadMaxLength())
+            else
             {
-                reject(connection, HttpStatus.PAYLOAD_TOO_LARGE, "payload larger than limit", buffer, false);
-                return -1;
+                onPublish(
+                    connection, buffer, targetOffset + 9, pathLength - 9, queryOffset, queryLength,
+                    bodyOffset, bodyLength, keepAlive);
             }
-            if (length < headLength + contentLength)
-            {
-                return 0;
-            }
-            onPublish(
-                connection, buffer, targetOffset + 9, pathLength - 9, queryOffset, queryLength,
-                offset + headLength, (int)contentLength, keepAlive);
-            return Connection.CLOSING == connection.state ? -1 : headLength + (int)contentLength;
+            return Connection.CLOSING == connection.state ? -1 : requestLength;
         }
 
         if (parser.contentLength() > 0 || parser.isChunked())
@@ -649,20 +692,21 @@ final class IoAgent implements Agent
             {
                 return respondPreflight(connection, buffer, keepAlive, headLength);
             }
-            if (HttpMethod.GET != method)
+            if (HttpMethod.GET != method && !isHeadRequest)
             {
-                rejectMethod(connection, "GET, OPTIONS", buffer, keepAlive);
+                rejectMethod(connection, "GET, HEAD, OPTIONS", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
-            onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength);
-            return Connection.STREAMING == connection.state ? headLength : -1;
+            onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength, keepAlive);
+            return Connection.STREAMING == connection.state || (isHeadRequest && keepAlive &&
+                Connection.READING_REQUESTS == connection.state) ? headLength : -1;
         }
 
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/health"))
         {
-            if (HttpMethod.GET != method)
+            if (HttpMethod.GET != method && !isHeadRequest)
             {
-                rejectMethod(connection, "GET", buffer, keepAlive);
+                rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
             final int status = isDraining ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
@@ -674,9 +718,9 @@ final class IoAgent implements Agent
 
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/metrics"))
         {
-            if (HttpMethod.GET != method)
+            if (HttpMethod.GET != method && !isHeadRequest)
             {
-                rejectMethod(connection, "GET", buffer, keepAlive);
+                rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
             final byte[] body = metricsRenderer.render().getBytes(StandardCharsets.UTF_8);
@@ -686,9 +730,9 @@ final class IoAgent implements Agent
 
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
         {
-            if (HttpMethod.GET != method)
+            if (HttpMethod.GET != method && !isHeadRequest)
             {
-                rejectMethod(connection, "GET", buffer, keepAlive);
+                rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
             respondBytes(connection, "text/html; charset=utf-8", ctx.indexPage(), buffer, keepAlive);
@@ -702,6 +746,267 @@ final class IoAgent implements Agent
         }
         reject(connection, HttpStatus.NOT_FOUND, "no such path", buffer, keepAlive);
         return keepAlive ? headLength : -1;
+    }
+
+    /**
+     * Find the request's body, framed by Content-Length or chunked. A chunked body is decoded in place across reads;
+     * either framing may wait for {@code Expect: 100-continue} to be answered.
+     *
+     * @return length of the whole request once its body is complete ({@link #bodyOffset} and {@link #bodyLength}
+     * set), 0 while incomplete ({@link #retainedRequestLength} set), -1 after a rejection that closes.
+     */
+    private int readBody(
+        final Connection connection,
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int headLength,
+        final int length,
+        final int bodyMaxLength) throws IOException
+    {
+        final int bodyStart = offset + headLength;
+        if (parser.isChunked())
+        {
+            ChunkedBodyDecoder decoder = connection.chunkedBodyDecoder;
+            if (null == decoder)
+            {
+                decoder = new ChunkedBodyDecoder();
+                connection.chunkedBodyDecoder = decoder;
+            }
+            if (!connection.isDecodingChunkedBody)
+            {
+                decoder.reset(bodyMaxLength, ctx.headerMaxLength() - headLength, ctx.headerMaxCount() - parser.headerCount());
+                connection.isDecodingChunkedBody = true;
+            }
+            final int result = decoder.decode(buffer, bodyStart, length - headLength);
+            if (ChunkedBodyDecoder.NEED_MORE == result)
+            {
+                retainedRequestLength = headLength + decoder.retainedLength();
+                return awaitBody(connection, headLength + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
+            }
+            connection.isDecodingChunkedBody = false;
+            connection.isContinueSent = false;
+            if (ChunkedBodyDecoder.ERROR == result)
+            {
+                reject(connection, decoder.errorStatus(), decoder.errorReason(), buffer, false);
+                return -1;
+            }
+            bodyOffset = bodyStart;
+            bodyLength = decoder.decodedLength();
+            return headLength + result;
+        }
+
+        final long contentLength = parser.contentLength();
+        if (contentLength < 0)
+        {
+            reject(connection, HttpStatus.LENGTH_REQUIRED, "Content-Length or a chunked body required", buffer, false);
+            return -1;
+        }
+        if (contentLength > bodyMaxLength)
+        {
+            reject(connection, HttpStatus.PAYLOAD_TOO_LARGE, "payload larger than limit", buffer, false);
+            return -1;
+        }
+        if (length < headLength + contentLength)
+        {
+            retainedRequestLength = length;
+            return awaitBody(connection, headLength + (int)contentLength);
+        }
+        connection.isContinueSent = false;
+        bodyOffset = bodyStart;
+        bodyLength = (int)contentLength;
+        return headLength + (int)contentLength;
+    }
+
+    /**
+     * The body is incomplete: make room for it and, once per request, tell a client that waits for it to send it.
+     */
+    private int awaitBody(final Connection connection, final int requestMaxLength) throws IOException
+    {
+        connection.inCapacityNeeded = Math.max(connection.inCapacityNeeded, requestMaxLength + 1024);
+        if (parser.expectsContinue() && !connection.isContinueSent)
+        {
+            connection.isContinueSent = true;
+            final ByteBuffer interim = continueResponse.duplicate();
+            if (!connection.hasPendingOut())
+            {
+                connection.channel.write(interim);
+                pendingWrites++;
+            }
+            if (interim.hasRemaining())
+            {
+                connection.appendPendingOut(interim);
+                if (!connection.isWriteBlocked)
+                {
+                    connection.awaitWritable();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code POST /publish} with an NDJSON body: every line one event. All or nothing: each line is read and checked
+     * (and authorized) before any topic is created or any event enters the ring; then the events are published as
+     * one batch with consecutive ids, answered one id per line. Allocation-free per event for topics that exist.
+     */
+    private void onPublishBatch(
+        final Connection connection,
+        final UnsafeBuffer buffer,
+        final int queryOffset,
+        final int queryLength,
+        final boolean keepAlive) throws IOException
+    {
+        if (!parser.hasContentType(buffer, "application/x-ndjson") && !parser.hasContentType(buffer, "application/ndjson"))
+        {
+            reject(connection, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "a batch is Content-Type: application/x-ndjson, one JSON event per line; one event goes to " +
+                "/publish/{topic}", buffer, keepAlive);
+            return;
+        }
+        if (isDraining)
+        {
+            rejectUnavailable(connection, "shutting down", buffer, false);
+            return;
+        }
+        TopicRights rights = null;
+        if (null != authenticator)
+        {
+            rights = authorize(connection, buffer, queryOffset, queryLength, keepAlive);
+            if (null == rights)
+            {
+                return;
+            }
+        }
+
+        final NdjsonEventReader reader = batchReader.wrap(buffer, bodyOffset, bodyLength);
+        final PublishBatch batch = publishBatch.clear(buffer);
+        int result;
+        while (NdjsonEventReader.EVENT == (result = reader.next()))
+        {
+            final int count = batch.count();
+            if (count == publishBatchMaxEvents)
+            {
+                reject(connection, HttpStatus.PAYLOAD_TOO_LARGE, "more than " + publishBatchMaxEvents +
+                    " events in a batch (fanout.publish.batch.max.events)", buffer, keepAlive);
+                return;
+            }
+            final int topicOffset = reader.topicOffset();
+            final int topicLength = reader.topicLength();
+            if (!TopicRegistry.isValidName(buffer, topicOffset, topicLength))
+            {
+                rejectBatchLine(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, keepAlive);
+                return;
+            }
+            if (reader.eventTypeLength() > 0 &&
+                !SseFrameEncoder.isValidEventType(buffer, reader.eventTypeOffset(), reader.eventTypeLength()))
+            {
+                rejectBatchLine(connection, HttpStatus.BAD_REQUEST, "invalid event type", buffer, keepAlive);
+                return;
+            }
+            if (reader.dataLength() > payloadMaxLength)
+            {
+                rejectBatchLine(connection, HttpStatus.PAYLOAD_TOO_LARGE,
+                    "data larger than fanout.payload.max.length", buffer, keepAlive);
+                return;
+            }
+            final Topic topic = topicRegistry.find(buffer, topicOffset, topicLength);
+            if (null != rights && !rights.canPublish(
+                null != topic ? topic.name() : buffer.getStringWithoutLengthUtf8(topicOffset, topicLength)))
+            {
+                rejectForbidden(connection, buffer, keepAlive);
+                return;
+            }
+            batchTopicSpans[count * 2] = topicOffset;
+            batchTopicSpans[count * 2 + 1] = topicLength;
+            batch.add(topic, reader.eventTypeOffset(), reader.eventTypeLength(), reader.dataOffset(), reader.dataLength());
+        }
+        if (NdjsonEventReader.ERROR == result)
+        {
+            rejectBatchLine(connection, HttpStatus.BAD_REQUEST, reader.errorReason(), buffer, keepAlive);
+            return;
+        }
+        final int count = batch.count();
+        if (0 == count)
+        {
+            reject(connection, HttpStatus.BAD_REQUEST, "empty batch: no event lines", buffer, keepAlive);
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (null == batch.topic(i))
+            {
+                final Topic created = topicRegistry.findOrCreate(buffer, batchTopicSpans[i * 2], batchTopicSpans[i * 2 + 1]);
+                if (null == created)
+                {
+                    rejectUnavailable(connection, "topic limit reached", buffer, keepAlive);
+                    return;
+                }
+                batch.topic(i, created);
+            }
+        }
+
+        final long firstEventId = engine.tryPublish(batch);
+        if (isPublishLogEnabled)
+        {
+            accessLog.onPublish(connection.connectionId, String.valueOf(connection.remoteAddress), connection.requestId,
+                firstEventId >= 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, firstEventId, bodyLength);
+        }
+        if (firstEventId < 0)
+        {
+            rejectPublishFailure(connection, firstEventId, buffer, keepAlive);
+            return;
+        }
+        publishRequests.increment();
+        int contentLength = 0;
+        for (int i = 0; i < count; i++)
+        {
+            contentLength += SseFrameEncoder.digitCount(firstEventId + i) + 1;
+        }
+        response.begin(HttpStatus.OK)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Content-Length", contentLength);
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(buffer, parser.originOffset(), parser.originLength()).endHeaders();
+        for (int i = 0; i < count; i++)
+        {
+            response.bodyLong(firstEventId + i).body("\n");
+        }
+        send(connection, response, keepAlive);
+    }
+
+    private void rejectBatchLine(
+        final Connection connection,
+        final int status,
+        final String reason,
+        final DirectBuffer request,
+        final boolean keepAlive) throws IOException
+    {
+        reject(connection, status, "line " + batchReader.lineNumber() + ": " + reason, request, keepAlive);
+    }
+
+    private void rejectPublishFailure(
+        final Connection connection, final long result, final DirectBuffer request, final boolean keepAlive)
+        throws IOException
+    {
+        if (FanoutEngine.RING_FULL == result)
+        {
+            rejectUnavailable(connection, "ingest ring full", request, keepAlive);
+        }
+        else if (FanoutEngine.NO_LOG_MEMORY == result)
+        {
+            rejectUnavailable(connection, "log memory budget reached (fanout.log.memory.max)", request, keepAlive);
+        }
+        else if (FanoutEngine.CLOSED == result)
+        {
+            rejectUnavailable(connection, "shutting down", request, false);
+        }
+        else
+        {
+            reject(connection, HttpStatus.BAD_REQUEST, "invalid event", request, keepAlive);
+        }
     }
 
     private void onPublish(
@@ -785,21 +1090,9 @@ final class IoAgent implements Agent
             response.cors(buffer, parser.originOffset(), parser.originLength()).endHeaders().bodyLong(eventId);
             send(connection, response, keepAlive);
         }
-        else if (FanoutEngine.RING_FULL == eventId)
-        {
-            rejectUnavailable(connection, "ingest ring full", buffer, keepAlive);
-        }
-        else if (FanoutEngine.NO_LOG_MEMORY == eventId)
-        {
-            rejectUnavailable(connection, "log memory budget reached (fanout.log.memory.max)", buffer, keepAlive);
-        }
-        else if (FanoutEngine.CLOSED == eventId)
-        {
-            rejectUnavailable(connection, "shutting down", buffer, false);
-        }
         else
         {
-            reject(connection, HttpStatus.BAD_REQUEST, "invalid event", buffer, keepAlive);
+            rejectPublishFailure(connection, eventId, buffer, keepAlive);
         }
     }
 
@@ -809,7 +1102,8 @@ final class IoAgent implements Agent
         final int pathOffset,
         final int pathLength,
         final int queryOffset,
-        final int queryLength) throws IOException
+        final int queryLength,
+        final boolean keepAlive) throws IOException
     {
         if (isDraining)
         {
@@ -817,55 +1111,53 @@ final class IoAgent implements Agent
             return;
         }
 
-        Topic[] topics = new Topic[0];
+        // names first, checked and authorized before any topic is created: a refused request leaves nothing behind
+        String[] names;
         if (pathLength > 5)
         {
-            final Topic topic = resolveTopic(buffer, pathOffset + 5, pathLength - 5, false);
-            if (null == topic)
+            final String name = topicName(buffer, pathOffset + 5, pathLength - 5, false);
+            if (null == name)
             {
                 reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
                 return;
             }
-            topics = new Topic[]{ topic };
+            names = new String[]{ name };
         }
         else
         {
+            names = new String[0];
             final int queryEnd = queryOffset + queryLength;
             int from = 0;
             int valueOffset;
             while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
             {
                 final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
-                final Topic topic = resolveTopic(buffer, valueOffset, valueLength, true);
-                if (null == topic)
+                final String name = topicName(buffer, valueOffset, valueLength, true);
+                if (null == name)
                 {
                     reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
                     return;
                 }
-                boolean isDuplicate = false;
-                for (final Topic t : topics)
+                if (!Arrays.asList(names).contains(name))
                 {
-                    isDuplicate |= t == topic;
-                }
-                if (!isDuplicate)
-                {
-                    if (topics.length >= ctx.topicsPerSubscriptionMax())
+                    if (names.length >= ctx.topicsPerSubscriptionMax())
                     {
                         reject(connection, HttpStatus.BAD_REQUEST, "too many topics", buffer, false);
                         return;
                     }
-                    topics = Arrays.copyOf(topics, topics.length + 1);
-                    topics[topics.length - 1] = topic;
+                    names = Arrays.copyOf(names, names.length + 1);
+                    names[names.length - 1] = name;
                 }
                 from = valueOffset + valueLength - queryOffset;
             }
-            if (0 == topics.length)
+            if (0 == names.length)
             {
                 reject(connection, HttpStatus.BAD_REQUEST, "no topic: use /sse/{topic} or /sse?topic=a&topic=b", buffer, false);
                 return;
             }
         }
 
+        long expiresAtMs = Long.MAX_VALUE;
         if (null != authenticator)
         {
             final TopicRights rights = authorize(connection, buffer, queryOffset, queryLength, false);
@@ -873,15 +1165,15 @@ final class IoAgent implements Agent
             {
                 return;
             }
-            for (final Topic topic : topics)
+            for (final String name : names)
             {
-                if (!rights.canSubscribe(topic.name()))
+                if (!rights.canSubscribe(name))
                 {
                     rejectForbidden(connection, buffer, false);
                     return;
                 }
             }
-            connection.expiresAtMs = rights.expiresAtMs();
+            expiresAtMs = rights.expiresAtMs();
         }
 
         long lastEventId = -1;
@@ -894,9 +1186,32 @@ final class IoAgent implements Agent
             final int idParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "lastEventId", 0);
             if (idParam >= 0)
             {
-                lastEventId = parseEventId(buffer, idParam, RequestTarget.queryValueLength(buffer, idParam, queryOffset + queryLength));
+                final int valueLength = RequestTarget.queryValueLength(buffer, idParam, queryOffset + queryLength);
+                final int idLength = valueLength > eventIdScratch.capacity() ? -1 :
+                    PercentDecoder.decode(buffer, idParam, valueLength, true, eventIdScratch, 0);
+                lastEventId = idLength < 0 ? Long.MAX_VALUE : parseEventId(eventIdScratch, 0, idLength);
             }
         }
+
+        if (isHeadRequest)
+        {
+            // the answer a GET would start with, and no stream
+            eventStreamHeaders(buffer, keepAlive);
+            send(connection, response, keepAlive);
+            return;
+        }
+
+        final Topic[] topics = new Topic[names.length];
+        for (int i = 0; i < names.length; i++)
+        {
+            topics[i] = engine.topic(names[i]);
+            if (null == topics[i])
+            {
+                rejectUnavailable(connection, "topic limit reached", buffer, false);
+                return;
+            }
+        }
+        connection.expiresAtMs = expiresAtMs;
 
         final int clientIdParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "clientId", 0);
         if (clientIdParam >= 0)
@@ -911,19 +1226,7 @@ final class IoAgent implements Agent
         connection.requestStartNs = 0;
         connection.lastWriteNs = nowNs;
 
-        response.begin(HttpStatus.OK)
-            .header("Content-Type", "text/event-stream; charset=utf-8")
-            .header("Cache-Control", "no-cache")
-            .header("X-Accel-Buffering", "no");
-        if (isChunked)
-        {
-            response.header("Transfer-Encoding", "chunked");
-        }
-        else
-        {
-            response.header("Connection", "close");
-        }
-        response.cors(buffer, parser.originOffset(), parser.originLength()).endHeaders();
+        eventStreamHeaders(buffer, false);
         int length = response.length();
         length += SseFrameEncoder.encodeRetry(response.buffer(), length, isChunked, ctx.retryHintMs());
         if (subscription.isResetRequired())
@@ -950,19 +1253,50 @@ final class IoAgent implements Agent
         writeSubscriber(connection);
     }
 
-    private static String resetData(final Subscription subscription)
+    /**
+     * The head of an event stream; for HEAD a keep-alive answer may leave the connection open (it has no body).
+     */
+    private void eventStreamHeaders(final DirectBuffer request, final boolean isHeadKeepAlive)
     {
-        return "{\"lastEventId\":" + subscription.resetFromEventId() + "}";
+        response.begin(HttpStatus.OK)
+            .header("Content-Type", "text/event-stream; charset=utf-8")
+            .header("Cache-Control", "no-cache")
+            .header("X-Accel-Buffering", "no");
+        if (isChunked)
+        {
+            response.header("Transfer-Encoding", "chunked");
+        }
+        if (!isChunked || (isHeadRequest && !isHeadKeepAlive))
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
     }
 
-    private Topic resolveTopic(final DirectBuffer buffer, final int offset, final int length, final boolean plusAsSpace)
+    /**
+     * The reset event's data: the client's last id, or null when what it sent is not an id (JavaScript reads
+     * numbers exactly only up to 2^53).
+     */
+    private static String resetData(final Subscription subscription)
+    {
+        final long fromEventId = subscription.resetFromEventId();
+        return "{\"lastEventId\":" + (fromEventId >= 0 && fromEventId <= MAX_EXACT_JS_INTEGER ? fromEventId : "null") + "}";
+    }
+
+    /**
+     * Decode and check a topic name. Control path.
+     *
+     * @return the name, or null when it is not a valid name.
+     */
+    private String topicName(final DirectBuffer buffer, final int offset, final int length, final boolean plusAsSpace)
     {
         final int nameLength = PercentDecoder.decode(buffer, offset, length, plusAsSpace, scratch, 0);
         if (nameLength < 0 || !TopicRegistry.isValidName(scratch, 0, nameLength))
         {
             return null;
         }
-        return topicRegistry.findOrCreate(scratch, 0, nameLength);
+        final Topic existing = topicRegistry.find(scratch, 0, nameLength);
+        return null != existing ? existing.name() : scratch.getStringWithoutLengthUtf8(0, nameLength);
     }
 
     private static long parseEventId(final DirectBuffer buffer, final int offset, final int length)
@@ -1422,7 +1756,10 @@ final class IoAgent implements Agent
         }
         response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
         connection.appendPendingOut(response.byteBuffer());
-        connection.appendPendingOut(ByteBuffer.wrap(body));
+        if (!isHeadRequest)
+        {
+            connection.appendPendingOut(ByteBuffer.wrap(body));
+        }
         if (!keepAlive)
         {
             connection.state = Connection.CLOSING;
@@ -1584,6 +1921,7 @@ final class IoAgent implements Agent
 
     private void respondAndClose(final Connection connection, final int status, final String reason)
     {
+        isHeadRequest = false;
         try
         {
             send(connection, response.simple(status, reason + "\n", false, readBuffer, 0, -1), false);
@@ -1599,7 +1937,11 @@ final class IoAgent implements Agent
         final CounterDescriptor descriptor;
         switch (status)
         {
-            case HttpStatus.BAD_REQUEST: descriptor = CounterDescriptor.REJECTS_BAD_REQUEST; break;
+            case HttpStatus.BAD_REQUEST:
+            case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+            case HttpStatus.NOT_IMPLEMENTED:
+                descriptor = CounterDescriptor.REJECTS_BAD_REQUEST;
+                break;
             case HttpStatus.NOT_FOUND: descriptor = CounterDescriptor.REJECTS_NOT_FOUND; break;
             case HttpStatus.METHOD_NOT_ALLOWED: descriptor = CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED; break;
             case HttpStatus.LENGTH_REQUIRED: descriptor = CounterDescriptor.REJECTS_LENGTH_REQUIRED; break;
@@ -1621,7 +1963,7 @@ final class IoAgent implements Agent
     private void send(final Connection connection, final ResponseWriter writer, final boolean keepAlive)
         throws IOException
     {
-        final ByteBuffer bytes = writer.byteBuffer();
+        final ByteBuffer bytes = isHeadRequest ? writer.headersByteBuffer() : writer.byteBuffer();
         if (!connection.hasPendingOut())
         {
             connection.channel.write(bytes);

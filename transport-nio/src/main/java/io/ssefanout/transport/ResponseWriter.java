@@ -19,6 +19,7 @@ final class ResponseWriter
     private final UnsafeBuffer buffer;
     private final CorsPolicy corsPolicy;
     private int length;
+    private int headersLength;
 
     ResponseWriter(final int capacity, final CorsPolicy corsPolicy)
     {
@@ -30,6 +31,7 @@ final class ResponseWriter
     ResponseWriter begin(final int status)
     {
         length = 0;
+        headersLength = 0;
         ascii("HTTP/1.1 ");
         length += buffer.putIntAscii(length, status);
         ascii(" ");
@@ -61,7 +63,9 @@ final class ResponseWriter
 
     ResponseWriter endHeaders()
     {
-        return crlf();
+        crlf();
+        headersLength = length;
+        return this;
     }
 
     ResponseWriter body(final String text)
@@ -140,6 +144,15 @@ final class ResponseWriter
     ByteBuffer byteBuffer()
     {
         byteBuffer.limit(length).position(0);
+        return byteBuffer;
+    }
+
+    /**
+     * @return the response without its body, as a HEAD request is answered.
+     */
+    ByteBuffer headersByteBuffer()
+    {
+        byteBuffer.limit(0 == headersLength ? length : headersLength).position(0);
         return byteBuffer;
     }
 

@@ -111,6 +111,16 @@ public final class TransportConfiguration
     /** Default topics per subscription. */
     public static final int TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT = 64;
 
+    /** Largest body of a batch publish ({@code POST /publish}, NDJSON), in bytes; larger batches get 413. */
+    public static final String PUBLISH_BATCH_MAX_LENGTH_PROP_NAME = "fanout.publish.batch.max.length";
+    /** Default batch body limit. */
+    public static final int PUBLISH_BATCH_MAX_LENGTH_DEFAULT = 1024 * 1024;
+
+    /** Most events in one batch publish; at most the ring size, since a batch enters the ring whole or not at all. */
+    public static final String PUBLISH_BATCH_MAX_EVENTS_PROP_NAME = "fanout.publish.batch.max.events";
+    /** Default events per batch. */
+    public static final int PUBLISH_BATCH_MAX_EVENTS_DEFAULT = 1000;
+
     /** Longest wait, at shutdown, for the ring to drain and subscribers to receive what is encoded. */
     public static final String SHUTDOWN_TIMEOUT_PROP_NAME = "fanout.shutdown.timeout";
     /** Default shutdown drain timeout. */
@@ -289,6 +299,22 @@ public final class TransportConfiguration
     public static int topicsPerSubscriptionMax()
     {
         return Integer.getInteger(TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME, TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #PUBLISH_BATCH_MAX_LENGTH_PROP_NAME} or its default.
+     */
+    public static int publishBatchMaxLength()
+    {
+        return SystemUtil.getSizeAsInt(PUBLISH_BATCH_MAX_LENGTH_PROP_NAME, PUBLISH_BATCH_MAX_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #PUBLISH_BATCH_MAX_EVENTS_PROP_NAME} or its default.
+     */
+    public static int publishBatchMaxEvents()
+    {
+        return Integer.getInteger(PUBLISH_BATCH_MAX_EVENTS_PROP_NAME, PUBLISH_BATCH_MAX_EVENTS_DEFAULT);
     }
 
     /**

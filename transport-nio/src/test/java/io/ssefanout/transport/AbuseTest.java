@@ -69,23 +69,23 @@ class AbuseTest
             publisher.start();
 
             for (final String line : new String[]{ "GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
-                "GET /sse/x HTTP/1.1\r\n bad fold\r\n\r\n", "\u0000\u0001\u0002\r\n\r\n", "GET /a b c HTTP/1.1\r\n\r\n" })
+                "GET /sse/x HTTP/1.1\r\nHost: x\r\n bad fold\r\n\r\n", "\u0000\u0001\u0002\r\n\r\n", "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n" })
             {
                 assertThat(HttpClient.status(HttpClient.exchange(port, line))).isIn(400, 505);
             }
             assertThat(HttpClient.status(HttpClient.exchange(port,
-                "GET / HTTP/1.1\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n"))).isEqualTo(431);
+                "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n"))).isEqualTo(431);
             assertThat(HttpClient.status(HttpClient.exchange(port,
                 HttpClient.publishRequest("control", "z".repeat(5000), true)))).isEqualTo(413);
-            assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse/bad%zz HTTP/1.1\r\n\r\n"))).isEqualTo(400);
-            assertThat(HttpClient.status(HttpClient.exchange(port, "BREW /sse/x HTTP/1.1\r\nConnection: close\r\n\r\n"))).isEqualTo(405);
+            assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse/bad%zz HTTP/1.1\r\nHost: x\r\n\r\n"))).isEqualTo(400);
+            assertThat(HttpClient.status(HttpClient.exchange(port, "BREW /sse/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))).isEqualTo(405);
             assertThat(HttpClient.status(HttpClient.exchange(port,
-                "GET /nothing/here HTTP/1.1\r\nConnection: close\r\n\r\n"))).isEqualTo(404);
+                "GET /nothing/here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))).isEqualTo(404);
 
             slowLoris(port, 50);
             churn(port, 2000);
             final String pipelined = HttpClient.exchange(port,
-                HttpClient.publishRequest("other", "p", false).repeat(30) + "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+                HttpClient.publishRequest("other", "p", false).repeat(30) + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(pipelined.split("HTTP/1.1 200").length - 1).isEqualTo(31);
             assertThat(halfClosedHealthCheck(port)).startsWith("HTTP/1.1 200");
             try (Socket neverReads = new Socket())
@@ -93,7 +93,7 @@ class AbuseTest
                 neverReads.setReceiveBufferSize(4096);
                 neverReads.connect(new InetSocketAddress("127.0.0.1", port));
                 neverReads.getOutputStream().write(
-                    "GET /sse/control HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    "GET /sse/control HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 publish(server, "control", "x".repeat(4000));
             }
 
@@ -111,7 +111,7 @@ class AbuseTest
             assertThat(received.subList(0, received.size())).containsSubsequence(controlIds);
             assertThat(received).doesNotHaveDuplicates().isSorted();
 
-            assertThat(HttpClient.status(HttpClient.exchange(port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")))
+            assertThat(HttpClient.status(HttpClient.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
                 .isEqualTo(200);
             await(() -> counter(server, CounterDescriptor.CONNECTIONS_OPEN) == connectionsBaseline, 10_000,
                 "connections back to baseline");
@@ -138,7 +138,7 @@ class AbuseTest
                 socket.setSoTimeout(50);
                 sockets.add(socket);
             }
-            final byte[] request = "GET /health HTTP/1.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
+            final byte[] request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
             final int[] status = new int[count];
             final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             int index = 0;
@@ -198,11 +198,11 @@ class AbuseTest
                 final OutputStream out = socket.getOutputStream();
                 if (i % 3 == 1)
                 {
-                    out.write("GET /sse/churn HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write("GET /sse/churn HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 }
                 else if (i % 3 == 2)
                 {
-                    out.write("POST /publish/churn HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
+                    out.write("POST /publish/churn HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial".getBytes(StandardCharsets.US_ASCII));
                 }
             }
         }
@@ -214,7 +214,7 @@ class AbuseTest
         {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write("GET /health HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
             final InputStream in = socket.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII);

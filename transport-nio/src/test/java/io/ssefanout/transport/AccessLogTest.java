@@ -83,7 +83,7 @@ class AccessLogTest
         assertThat(stream.clientAddress).contains("127.0.0.1");
         assertThat(stream.toString()).contains("reason=client-closed", "traceId=trace-123", "topics=a,b");
 
-        final String response = HttpClient.exchange(server.port(), "POST /publish/a HTTP/1.1\r\n" +
+        final String response = HttpClient.exchange(server.port(), "POST /publish/a HTTP/1.1\r\nHost: x\r\n" +
             "X-Request-ID: pub-9\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
         assertThat(HttpClient.status(response)).isEqualTo(200);
         await(() -> records.stream().anyMatch(r -> "response-complete".equals(r.closeReason) && 1 == r.requestCount),

@@ -74,7 +74,7 @@ class AuthTest
 
         assertThat(HttpClient.status(get("/sse/orders", "Authorization: Bearer " + good))).isEqualTo(403);
         assertThat(HttpClient.status(HttpClient.exchange(server.port(),
-            "POST /publish/prices.eu HTTP/1.1\r\nAuthorization: Bearer " + good +
+            "POST /publish/prices.eu HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + good +
             "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(403);
         assertThat(counter(server, CounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(5);
         assertThat(counter(server, CounterDescriptor.REJECTS_FORBIDDEN)).isEqualTo(2);
@@ -93,9 +93,9 @@ class AuthTest
             assertThat(viaCookie.awaitEvents(1, 5000)).isTrue();
         }
 
-        final String publishTwice = ("POST /publish/news HTTP/1.1\r\nAuthorization: Bearer " + good +
+        final String publishTwice = ("POST /publish/news HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + good +
             "\r\nContent-Length: 2\r\n\r\nhi").repeat(2) +
-            "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n";
+            "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         final String responses = HttpClient.exchange(server.port(), publishTwice);
         assertThat(responses.split("HTTP/1.1 200").length - 1).isEqualTo(3);
     }
@@ -148,7 +148,7 @@ class AuthTest
         final Path publicKey = pem(ec.toPublicKey());
         server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.publicKey(publicKey)));
         final String good = token(new ECDSASigner(ec), JWSAlgorithm.ES256, List.of("*"), List.of("*"), 60_000);
-        assertThat(HttpClient.status(HttpClient.exchange(server.port(), "POST /publish/any HTTP/1.1\r\nAuthorization: " +
+        assertThat(HttpClient.status(HttpClient.exchange(server.port(), "POST /publish/any HTTP/1.1\r\nHost: x\r\nAuthorization: " +
             "Bearer " + good + "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(200);
     }
 
@@ -163,9 +163,45 @@ class AuthTest
         assertThat(TopicRights.matches("exact", 0, "exactly", 0)).isFalse();
     }
 
+    @Test
+    void shouldCreateNoTopicForARefusedSubscribeAndAuthorizeEveryTopicOfABatch() throws Exception
+    {
+        server = ServerFixture.start(dir, ctx -> ctx
+            .authenticator(JwtAuthenticator.hmac(bytes(SECRET)))
+            .engineContext().topicsMax(8));
+        final MACSigner signer = new MACSigner(bytes(SECRET));
+        final String good = token(signer, JWSAlgorithm.HS256, List.of("*"), List.of("sym.*"), 60_000);
+        for (int i = 0; i < 20; i++)
+        {
+            final StringBuilder query = new StringBuilder("/sse?topic=attack" + i);
+            for (int t = 0; t < 10; t++)
+            {
+                query.append("&topic=attack").append(i).append('.').append(t);
+            }
+            assertUnauthorized(get(query.toString(), null), null);
+            assertThat(HttpClient.status(get("/sse/attack" + i, "Authorization: Bearer " +
+                token(signer, JWSAlgorithm.HS256, List.of("other"), List.of(), 60_000)))).isEqualTo(403);
+        }
+        assertThat(server.engine().topics().find(new org.agrona.concurrent.UnsafeBuffer(bytes("attack0")), 0, 7)).isNull();
+
+        final String batch = "{\"topic\":\"sym.a\",\"data\":1}\n{\"topic\":\"news\",\"data\":2}\n";
+        final String forbidden = HttpClient.exchange(server.port(), "POST /publish HTTP/1.1\r\nHost: x\r\n" +
+            "Authorization: Bearer " + good + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " +
+            batch.length() + "\r\nConnection: close\r\n\r\n" + batch);
+        assertThat(HttpClient.status(forbidden)).isEqualTo(403);
+        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isZero();
+
+        final String allowed = batch.replace("news", "sym.b");
+        final String published = HttpClient.exchange(server.port(), "POST /publish HTTP/1.1\r\nHost: x\r\n" +
+            "Authorization: Bearer " + good + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " +
+            allowed.length() + "\r\nConnection: close\r\n\r\n" + allowed);
+        assertThat(HttpClient.status(published)).isEqualTo(200);
+        assertThat(HttpClient.body(published).split("\n")).hasSize(2);
+    }
+
     private String get(final String path, final String header) throws IOException
     {
-        return HttpClient.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nAccept: text/event-stream\r\n" +
+        return HttpClient.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n" +
             (null == header ? "" : header + "\r\n") + "Connection: close\r\n\r\n");
     }
 

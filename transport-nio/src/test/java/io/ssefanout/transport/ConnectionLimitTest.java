@@ -53,7 +53,7 @@ class ConnectionLimitTest
                 assertThat(turnedAway.parser.retryMs()).isBetween(1000L, 5000L);
                 assertThat(turnedAway.events()).isEmpty();
             }
-            final String plain = HttpClient.exchange(server.port(), "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+            final String plain = HttpClient.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(HttpClient.status(plain)).isEqualTo(503);
             assertThat(plain).contains("Retry-After: 1");
 

@@ -374,28 +374,28 @@ class FanoutServerTest
     {
         start(ctx -> ctx.engineContext().payloadMaxLength(1024));
         final int port = server.port();
-        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /nope HTTP/1.1\r\nConnection: close\r\n\r\n")))
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
             .isEqualTo(404);
-        final String methodNotAllowed = HttpClient.exchange(port, "DELETE /sse/t HTTP/1.1\r\nConnection: close\r\n\r\n");
+        final String methodNotAllowed = HttpClient.exchange(port, "DELETE /sse/t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(HttpClient.status(methodNotAllowed)).isEqualTo(405);
-        assertThat(methodNotAllowed).contains("Allow: GET, OPTIONS");
+        assertThat(methodNotAllowed).contains("Allow: GET, HEAD, OPTIONS");
         assertThat(HttpClient.status(HttpClient.exchange(port, HttpClient.publishRequest("t", "z".repeat(2000), true))))
             .isEqualTo(413);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse/a%zz HTTP/1.1\r\n\r\n"))).isEqualTo(400);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse HTTP/1.1\r\n\r\n"))).isEqualTo(400);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t HTTP/1.1\r\n\r\n"))).isEqualTo(411);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t?event=a%0Ab HTTP/1.1\r\n" +
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse/a%zz HTTP/1.1\r\nHost: x\r\n\r\n"))).isEqualTo(400);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /sse HTTP/1.1\r\nHost: x\r\n\r\n"))).isEqualTo(400);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t HTTP/1.1\r\nHost: x\r\n\r\n"))).isEqualTo(411);
+        assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t?event=a%0Ab HTTP/1.1\r\nHost: x\r\n" +
             "Content-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(400);
         assertThat(HttpClient.status(HttpClient.exchange(port, "GET /x HTTP/3.0\r\n\r\n"))).isEqualTo(505);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n")))
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")))
             .isEqualTo(414);
         assertThat(HttpClient.status(HttpClient.exchange(port,
-            "GET / HTTP/1.1\r\nX: " + "h".repeat(20_000) + "\r\n\r\n"))).isEqualTo(431);
+            "GET / HTTP/1.1\r\nHost: x\r\nX: " + "h".repeat(20_000) + "\r\n\r\n"))).isEqualTo(431);
         assertThat(HttpClient.status(HttpClient.exchange(port, "GARBAGE\r\n\r\n"))).isEqualTo(400);
 
         assertThat(counter(server, CounterDescriptor.REJECTS_NOT_FOUND)).isEqualTo(1);
         assertThat(counter(server, CounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE)).isEqualTo(1);
-        final String health = HttpClient.exchange(port, "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        final String health = HttpClient.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(HttpClient.status(health)).isEqualTo(200);
     }
 
@@ -409,7 +409,7 @@ class FanoutServerTest
         {
             pipeline.append(HttpClient.publishRequest("p", "pipelined " + i, false));
         }
-        pipeline.append("GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        pipeline.append("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         final String responses = HttpClient.exchange(server.port(), pipeline.toString());
         final String[] parts = responses.split("HTTP/1.1 ");
         assertThat(parts).hasSize(52);
@@ -440,7 +440,7 @@ class FanoutServerTest
             try
             {
                 scraped[0] = HttpClient.body(
-                    HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n"));
+                    HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
                 return scraped[0].contains("fanout_delivery_latency_seconds_count 1");
             }
             catch (final IOException ex)
@@ -464,7 +464,7 @@ class FanoutServerTest
         final SseClient denied = subscribe("/sse/c", "Origin: https://evil.example");
         assertThat(denied.headers).doesNotContainKey("access-control-allow-origin");
         final String preflight = HttpClient.exchange(server.port(),
-            "OPTIONS /publish/c HTTP/1.1\r\nOrigin: https://app.example\r\nConnection: close\r\n\r\n");
+            "OPTIONS /publish/c HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nConnection: close\r\n\r\n");
         assertThat(HttpClient.status(preflight)).isEqualTo(204);
         assertThat(preflight).contains("Access-Control-Allow-Origin: https://app.example");
     }
