@@ -60,6 +60,10 @@ final class Connection
     TopicRights cachedRights;
 
     Subscription subscription;
+    /** The stream is chunked (HTTP/1.1); an HTTP/1.0 stream is close-delimited. */
+    boolean isChunkedBody = true;
+    /** Set for a close-delimited stream when the logs hold chunked frames. */
+    io.ssefanout.codec.ChunkFramingStripper chunkFramingStripper;
     /** When the stream's token expires (epoch ms, leeway included); the sweep ends the stream then. */
     long expiresAtMs = Long.MAX_VALUE;
     /** Last event id announced in a skip's reset, so one gap is announced once. */

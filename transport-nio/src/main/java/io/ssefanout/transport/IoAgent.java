@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.codec.ChunkFramingStripper;
 import io.ssefanout.codec.ChunkedBodyDecoder;
 import io.ssefanout.codec.HttpMethod;
 import io.ssefanout.codec.HttpRequestParser;
@@ -104,6 +105,12 @@ final class IoAgent implements Agent
     private final UnsafeBuffer eventIdScratch = new UnsafeBuffer(new byte[256]);
     private final ByteBuffer heartbeat;
     private final ByteBuffer tokenExpiredFrame;
+    /** The same frames for close-delimited (HTTP/1.0) streams. */
+    private final ByteBuffer plainHeartbeat;
+    private final ByteBuffer plainTokenExpiredFrame;
+    /** Where a close-delimited stream's runs are copied without chunk framing; allocated for the first one. */
+    private ByteBuffer plainRunByteBuffer;
+    private UnsafeBuffer plainRunBuffer;
     private final ByteBuffer continueResponse;
     private final NdjsonEventReader batchReader = new NdjsonEventReader();
     private final PublishBatch publishBatch;
@@ -208,15 +215,10 @@ final class IoAgent implements Agent
         this.readBuffer = new UnsafeBuffer(readByteBuffer);
         this.scratch = new UnsafeBuffer(new byte[Math.max(ctx.requestLineMaxLength(), TopicRegistry.MAX_TOPIC_NAME_LENGTH)]);
         this.eventTypeScratch = new UnsafeBuffer(new byte[ctx.requestLineMaxLength()]);
-        final UnsafeBuffer heartbeatBuffer = new UnsafeBuffer(new byte[64]);
-        final int heartbeatLength = SseFrameEncoder.encodeComment(heartbeatBuffer, 0, isChunked, "");
-        this.heartbeat = ByteBuffer.allocateDirect(heartbeatLength);
-        heartbeatBuffer.getBytes(0, heartbeat, heartbeatLength);
-        heartbeat.flip();
-        final UnsafeBuffer expiredBuffer = new UnsafeBuffer(new byte[64]);
-        int expiredLength = SseFrameEncoder.encodeComment(expiredBuffer, 0, isChunked, "token expired");
-        expiredLength += SseFrameEncoder.encodeEndOfBody(expiredBuffer, expiredLength, isChunked);
-        this.tokenExpiredFrame = ByteBuffer.wrap(expiredBuffer.byteArray(), 0, expiredLength);
+        this.heartbeat = heartbeatFrame(isChunked);
+        this.plainHeartbeat = heartbeatFrame(false);
+        this.tokenExpiredFrame = tokenExpiredFrame(isChunked);
+        this.plainTokenExpiredFrame = tokenExpiredFrame(false);
         this.continueResponse = ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
         this.counters = engine.counters();
@@ -364,7 +366,7 @@ final class IoAgent implements Agent
                 try
                 {
                     // a retry jittered per connection spreads the reconnect storm over a window
-                    connection.channel.write(goodbyeFrame());
+                    connection.channel.write(goodbyeFrame(connection.isChunkedBody));
                 }
                 catch (final IOException ignore)
                 {
@@ -386,12 +388,29 @@ final class IoAgent implements Agent
         BufferUtil.free(readByteBuffer);
     }
 
-    private ByteBuffer goodbyeFrame()
+    private ByteBuffer goodbyeFrame(final boolean isChunkedBody)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
         final long jitteredRetryMs = ctx.retryHintMs() + ThreadLocalRandom.current().nextLong(ctx.retryHintMs() + 1);
-        int length = SseFrameEncoder.encodeRetry(buffer, 0, isChunked, jitteredRetryMs);
-        length += SseFrameEncoder.encodeEndOfBody(buffer, length, isChunked);
+        int length = SseFrameEncoder.encodeRetry(buffer, 0, isChunkedBody, jitteredRetryMs);
+        length += SseFrameEncoder.encodeEndOfBody(buffer, length, isChunkedBody);
+        return ByteBuffer.wrap(buffer.byteArray(), 0, length);
+    }
+
+    private static ByteBuffer heartbeatFrame(final boolean isChunkedBody)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final int length = SseFrameEncoder.encodeComment(buffer, 0, isChunkedBody, "");
+        final ByteBuffer frame = ByteBuffer.allocateDirect(length);
+        buffer.getBytes(0, frame, length);
+        return frame.flip();
+    }
+
+    private static ByteBuffer tokenExpiredFrame(final boolean isChunkedBody)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        int length = SseFrameEncoder.encodeComment(buffer, 0, isChunkedBody, "token expired");
+        length += SseFrameEncoder.encodeEndOfBody(buffer, length, isChunkedBody);
         return ByteBuffer.wrap(buffer.byteArray(), 0, length);
     }
 
@@ -1196,7 +1215,7 @@ final class IoAgent implements Agent
         if (isHeadRequest)
         {
             // the answer a GET would start with, and no stream
-            eventStreamHeaders(buffer, keepAlive);
+            eventStreamHeaders(buffer, isChunked && 1 == parser.minorVersion(), keepAlive);
             send(connection, response, keepAlive);
             return;
         }
@@ -1212,6 +1231,12 @@ final class IoAgent implements Agent
             }
         }
         connection.expiresAtMs = expiresAtMs;
+        // HTTP/1.0 has no chunked coding (RFC 9112 §6.1): its stream is close-delimited, its frames stripped of framing
+        connection.isChunkedBody = isChunked && 1 == parser.minorVersion();
+        if (isChunked && !connection.isChunkedBody)
+        {
+            connection.chunkFramingStripper = new ChunkFramingStripper();
+        }
 
         final int clientIdParam = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "clientId", 0);
         if (clientIdParam >= 0)
@@ -1226,13 +1251,13 @@ final class IoAgent implements Agent
         connection.requestStartNs = 0;
         connection.lastWriteNs = nowNs;
 
-        eventStreamHeaders(buffer, false);
+        eventStreamHeaders(buffer, connection.isChunkedBody, false);
         int length = response.length();
-        length += SseFrameEncoder.encodeRetry(response.buffer(), length, isChunked, ctx.retryHintMs());
+        length += SseFrameEncoder.encodeRetry(response.buffer(), length, connection.isChunkedBody, ctx.retryHintMs());
         if (subscription.isResetRequired())
         {
             length += SseFrameEncoder.encodeControlEvent(
-                response.buffer(), length, isChunked, "reset", resetData(subscription));
+                response.buffer(), length, connection.isChunkedBody, "reset", resetData(subscription));
             resetsSent.increment();
         }
         final ByteBuffer preamble = response.byteBuffer();
@@ -1256,17 +1281,17 @@ final class IoAgent implements Agent
     /**
      * The head of an event stream; for HEAD a keep-alive answer may leave the connection open (it has no body).
      */
-    private void eventStreamHeaders(final DirectBuffer request, final boolean isHeadKeepAlive)
+    private void eventStreamHeaders(final DirectBuffer request, final boolean isChunkedBody, final boolean isHeadKeepAlive)
     {
         response.begin(HttpStatus.OK)
             .header("Content-Type", "text/event-stream; charset=utf-8")
             .header("Cache-Control", "no-cache")
             .header("X-Accel-Buffering", "no");
-        if (isChunked)
+        if (isChunkedBody)
         {
             response.header("Transfer-Encoding", "chunked");
         }
-        if (!isChunked || (isHeadRequest && !isHeadKeepAlive))
+        if (!isChunkedBody || (isHeadRequest && !isHeadKeepAlive))
         {
             response.header("Connection", "close");
         }
@@ -1510,6 +1535,14 @@ final class IoAgent implements Agent
 
                 final TopicSubscribers run = topicsById[subscription.runTopic().id()].useLog(subscription.runLog());
                 final int offset = subscription.runOffset();
+                if (null != connection.chunkFramingStripper)
+                {
+                    if (!writePlainRun(connection, subscription, offset, runLength))
+                    {
+                        return;
+                    }
+                    continue;
+                }
                 final int bytesWritten;
                 if (connection.fd >= 0)
                 {
@@ -1555,6 +1588,52 @@ final class IoAgent implements Agent
         }
     }
 
+    /**
+     * A close-delimited stream: copy the run without its chunk framing, check the copy is intact before a byte of it
+     * is sent, and consume the whole run; what the socket does not take waits in the connection's pending bytes.
+     *
+     * @return true when the socket took everything, false when the connection is blocked or closed.
+     */
+    private boolean writePlainRun(
+        final Connection connection, final Subscription subscription, final int offset, final int runLength)
+        throws IOException
+    {
+        if (null == plainRunByteBuffer || plainRunByteBuffer.capacity() < runLength)
+        {
+            plainRunByteBuffer = ByteBuffer.allocateDirect(Math.max(runLength, writeMaxLength));
+            plainRunBuffer = new UnsafeBuffer(plainRunByteBuffer);
+        }
+        final int plainLength = connection.chunkFramingStripper.strip(
+            subscription.runLog().data(), offset, runLength, plainRunBuffer, 0);
+        if (!subscription.isRunIntact())
+        {
+            lappedDisconnects.increment();
+            close(connection, "slow-consumer");
+            return false;
+        }
+        final ByteBuffer plain = plainRunByteBuffer.limit(plainLength).position(0);
+        final int bytesWritten = connection.channel.write(plain);
+        pendingWrites++;
+        pendingBytes += bytesWritten;
+        connection.bytesSent += bytesWritten;
+        final int delivered = subscription.onRunConsumed(runLength, nowNs, latencyHistogram);
+        pendingDeliveries += delivered;
+        connection.eventsSent += delivered;
+        connection.lastWriteNs = nowNs;
+        if (subscription.pollSkipCompleted())
+        {
+            queueReset(connection);
+        }
+        if (plain.hasRemaining())
+        {
+            pendingShortWrites++;
+            connection.appendPendingOut(plain);
+            connection.awaitWritable();
+            return false;
+        }
+        return true;
+    }
+
     private void onLapped(final Connection connection)
     {
         if (SlowConsumerPolicy.SKIP == slowConsumerPolicy)
@@ -1588,7 +1667,7 @@ final class IoAgent implements Agent
         connection.lastResetEventId = lastDeliveredEventId;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
         final int length = SseFrameEncoder.encodeControlEvent(
-            buffer, 0, isChunked, "reset", "{\"lastEventId\":" + lastDeliveredEventId + "}");
+            buffer, 0, connection.isChunkedBody, "reset", "{\"lastEventId\":" + lastDeliveredEventId + "}");
         connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
         resetsSent.increment();
     }
@@ -1687,7 +1766,8 @@ final class IoAgent implements Agent
         {
             try
             {
-                connection.channel.write(tokenExpiredFrame.duplicate());
+                connection.channel.write(
+                    (connection.isChunkedBody ? tokenExpiredFrame : plainTokenExpiredFrame).duplicate());
                 pendingWrites++;
             }
             catch (final IOException ignore)
@@ -1702,7 +1782,7 @@ final class IoAgent implements Agent
     {
         try
         {
-            final ByteBuffer frame = heartbeat.duplicate();
+            final ByteBuffer frame = (connection.isChunkedBody ? heartbeat : plainHeartbeat).duplicate();
             connection.channel.write(frame);
             pendingWrites++;
             heartbeatsSent.increment();

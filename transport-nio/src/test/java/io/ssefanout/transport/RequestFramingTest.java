@@ -284,6 +284,47 @@ class RequestFramingTest
         assertThat(garbage.events().get(0).data).isEqualTo("{\"lastEventId\":null}");
     }
 
+    @Test
+    void shouldStreamToAnHttp10ClientWithACloseDelimitedBody() throws IOException
+    {
+        start(ctx -> ctx.writeMaxLength(64).heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(50)));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port()))
+        {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /sse/old HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            final java.io.InputStream in = socket.getInputStream();
+            final StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n"))
+            {
+                head.append((char)in.read());
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 200 ").contains("Connection: close")
+                .doesNotContainIgnoringCase("transfer-encoding");
+            await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "subscribed");
+
+            // frames longer than one write, so runs end inside chunks
+            final List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
+            {
+                sent.add("event " + i + " " + "x".repeat(i * 7) + "\nsecond line");
+                ServerFixture.publish(server, "old", sent.get(i));
+            }
+            final EventStreamParser parser = new EventStreamParser();
+            final byte[] buffer = new byte[4096];
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (parser.events().size() < sent.size() && System.nanoTime() < deadlineNs)
+            {
+                final int n = in.read(buffer);
+                assertThat(n).isPositive();
+                final String text = new String(buffer, 0, n, StandardCharsets.UTF_8);
+                assertThat(text).as("no chunk framing").doesNotContain("\r\n");
+                parser.onBytes(buffer, 0, n);
+            }
+            assertThat(parser.events()).extracting(e -> e.data).containsExactlyElementsOf(sent);
+            assertThat(parser.retryMs()).isPositive();
+        }
+    }
+
     private static String batchRequest(final String body)
     {
         final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
