@@ -14,6 +14,9 @@ import java.util.Arrays;
  */
 public final class Fanout
 {
+    /** Flags that take no value: {@code --quiet TOPIC} leaves TOPIC positional. */
+    private static final java.util.Set<String> BOOLEAN_FLAGS = java.util.Set.of("quiet");
+
     private Fanout()
     {
     }
@@ -128,7 +131,7 @@ public final class Fanout
                     name = body.substring(0, eq);
                     value = body.substring(eq + 1);
                 }
-                else if (i + 1 < args.length && !args[i + 1].startsWith("--"))
+                else if (i + 1 < args.length && !args[i + 1].startsWith("--") && !BOOLEAN_FLAGS.contains(body))
                 {
                     name = body;
                     value = args[++i];
@@ -156,7 +159,9 @@ public final class Fanout
             "  demo                   run the server with a synthetic market-data feed on topic 'ticks' and a page at /",
             "                         (--demo.symbols 50 --demo.rate 20 events/s)",
             "  loadgen [flags]        subscribers + fixed-rate publisher against any SSE server (loadgen --help)",
-            "  publish TOPIC [DATA]   publish DATA (or each line of stdin) to TOPIC; --url http://127.0.0.1:8080 --event NAME",
+            "  publish TOPIC [DATA]   publish DATA, or each line of stdin in batches, to TOPIC; retries 503 and refused",
+            "                         connections with backoff (--retry.deadline.ms 30000); --url http://127.0.0.1:8080",
+            "                         --event NAME --token JWT --quiet --batch.max 500 --batch.linger.ms 5",
             "  abuse [flags]          attack a loopback server for --duration S: --port P --slow-loris 50 --churn-rate 200",
             "                         --never-readers 20 --never-reader-topic bench0 (beside loadgen, to measure the cost)",
             "Every --name value sets the system property fanout.name; see README.md for the full list."));
