@@ -47,7 +47,7 @@ public final class ChunkFramingStripper
                     }
                     else
                     {
-                        remaining = (remaining << 4) | hexValue(b);
+                        remaining = (remaining << 4) | AsciiHex.value(b);
                     }
                     break;
                 }
@@ -81,14 +81,5 @@ public final class ChunkFramingStripper
             }
         }
         return write - dstOffset;
-    }
-
-    private static int hexValue(final byte b)
-    {
-        if (b <= '9')
-        {
-            return b - '0';
-        }
-        return (b | 0x20) - 'a' + 10;
     }
 }

@@ -239,7 +239,7 @@ public final class ChunkedBodyDecoder
         int i = start;
         while (i < lineEnd)
         {
-            final int digit = hexValue(buffer.getByte(i));
+            final int digit = AsciiHex.value(buffer.getByte(i));
             if (digit < 0)
             {
                 break;
@@ -331,23 +331,6 @@ public final class ChunkedBodyDecoder
             {
                 return i;
             }
-        }
-        return -1;
-    }
-
-    private static int hexValue(final byte b)
-    {
-        if (b >= '0' && b <= '9')
-        {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f')
-        {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F')
-        {
-            return b - 'A' + 10;
         }
         return -1;
     }

@@ -395,21 +395,8 @@ public final class NdjsonEventReader
         int value = 0;
         for (int i = 0; i < 4; i++)
         {
-            final byte b = buffer.getByte(cursor + i);
-            final int digit;
-            if (b >= '0' && b <= '9')
-            {
-                digit = b - '0';
-            }
-            else if (b >= 'a' && b <= 'f')
-            {
-                digit = b - 'a' + 10;
-            }
-            else if (b >= 'A' && b <= 'F')
-            {
-                digit = b - 'A' + 10;
-            }
-            else
+            final int digit = AsciiHex.value(buffer.getByte(cursor + i));
+            if (digit < 0)
             {
                 return -1;
             }

@@ -45,8 +45,8 @@ public final class PercentDecoder
                 {
                     return INVALID;
                 }
-                final int hi = hexValue(src.getByte(i + 1));
-                final int lo = hexValue(src.getByte(i + 2));
+                final int hi = AsciiHex.value(src.getByte(i + 1));
+                final int lo = AsciiHex.value(src.getByte(i + 2));
                 if (hi < 0 || lo < 0)
                 {
                     return INVALID;
@@ -64,22 +64,5 @@ public final class PercentDecoder
             }
         }
         return out - dstOffset;
-    }
-
-    private static int hexValue(final byte b)
-    {
-        if (b >= '0' && b <= '9')
-        {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f')
-        {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F')
-        {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -38,6 +38,11 @@ public final class Fanout
             LoadGenerator.run(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if ("pubbench".equals(command))
+        {
+            PublishThroughput.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if ("abuse".equals(command))
         {
             AbuseGenerator.run(Arrays.copyOfRange(args, 1, args.length));
@@ -162,6 +167,8 @@ public final class Fanout
             "  publish TOPIC [DATA]   publish DATA, or each line of stdin in batches, to TOPIC; retries 503 and refused",
             "                         connections with backoff (--retry.deadline.ms 30000); --url http://127.0.0.1:8080",
             "                         --event NAME --token JWT --quiet --batch.max 500 --batch.linger.ms 5",
+            "  pubbench [flags]       events/s one publisher connection pushes, single or --batch N, and the server's",
+            "                         CPU per event with --server-pid PID (--url --topics 1000 --size 128 --duration 10)",
             "  abuse [flags]          attack a loopback server for --duration S: --port P --slow-loris 50 --churn-rate 200",
             "                         --never-readers 20 --never-reader-topic bench0 (beside loadgen, to measure the cost)",
             "Every --name value sets the system property fanout.name; see README.md for the full list."));

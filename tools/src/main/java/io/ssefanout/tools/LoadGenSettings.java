@@ -21,6 +21,7 @@ final class LoadGenSettings
     int size = 128;
     int ioThreads = 1;
     int pubConnections = 2;
+    int pubBatch = 1;
     int sourceAddresses = 0;
     int maxPendingConnects = 256;
     long serverPid = -1;
@@ -65,6 +66,7 @@ final class LoadGenSettings
                 case "--size": settings.size = Integer.parseInt(value); break;
                 case "--io-threads": settings.ioThreads = Integer.parseInt(value); break;
                 case "--pub-conns": settings.pubConnections = Integer.parseInt(value); break;
+                case "--pub-batch": settings.pubBatch = Integer.parseInt(value); break;
                 case "--source-addresses": settings.sourceAddresses = Integer.parseInt(value); break;
                 case "--max-pending-connects": settings.maxPendingConnects = Integer.parseInt(value); break;
                 case "--server-pid": settings.serverPid = Long.parseLong(value); break;
@@ -75,6 +77,10 @@ final class LoadGenSettings
                 case "--drain-max": settings.drainMaxSeconds = Integer.parseInt(value); break;
                 default: throw new IllegalArgumentException("unknown flag " + flag);
             }
+        }
+        if (settings.pubBatch < 1)
+        {
+            throw new IllegalArgumentException("--pub-batch must be at least 1");
         }
         if (settings.size < 64)
         {
@@ -113,6 +119,12 @@ final class LoadGenSettings
         return URI.create(base + (base.contains("?") ? "&" : "?") + query);
     }
 
+    URI batchPublishUri()
+    {
+        final URI any = publishUri(0);
+        return URI.create(any.getScheme() + "://" + any.getRawAuthority() + "/publish");
+    }
+
     URI publishUri(final int topic)
     {
         return URI.create(pubUrl.replace("{topic}", topicName(topic)));
@@ -132,6 +144,8 @@ final class LoadGenSettings
             "  --size B               event data bytes (default 128, at least 64)",
             "  --io-threads T         subscriber selector threads (default 1)",
             "  --pub-conns P          publisher keep-alive connections, one request in flight each (default 2)",
+            "  --pub-batch N          N events per request as NDJSON to POST /publish on the --pub-url host, sent when",
+            "                         the last of them is due (SSE Fanout's batch publish; default 1: one per request)",
             "  --source-addresses K   spread subscribers over 127.0.0.1..127.0.0.K (default 1 per 20,000)",
             "  --server-pid PID       sample the server's CPU (utime+stime) and peak RSS from /proc",
             "  --server-metrics URL   count the server's socket writes from its fanout_socket_writes_total (a server",

@@ -183,6 +183,11 @@ final class LoadGenerator
 
     private void publish(final int publisherIndex)
     {
+        if (settings.pubBatch > 1)
+        {
+            publishBatches(publisherIndex);
+            return;
+        }
         final byte[] pad = new byte[settings.size];
         Arrays.fill(pad, (byte)'x');
         final byte[] response = new byte[4096];
@@ -259,6 +264,82 @@ final class LoadGenerator
                     // closing a publisher socket at the end
                 }
             }
+        }
+    }
+
+    /**
+     * Publish this connection's share of the events N at a time, one NDJSON request each, sent when the last event
+     * of the batch is due: the earlier ones wait for it, and their latency says so (stamped with their own times).
+     */
+    private void publishBatches(final int publisherIndex)
+    {
+        final byte[] response = new byte[1 << 20];
+        final URI uri = settings.batchPublishUri();
+        final int step = settings.pubConnections;
+        final int[] seqs = new int[settings.pubBatch];
+        final StringBuilder body = new StringBuilder();
+        try (Socket socket = new Socket())
+        {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            for (int seq = publisherIndex; seq < totalEvents; )
+            {
+                int count = 0;
+                for (; count < seqs.length && seq < totalEvents; count++, seq += step)
+                {
+                    seqs[count] = seq;
+                }
+                final long dueNs = startNs + (long)seqs[count - 1] * 1_000_000_000L / settings.ratePerSecond;
+                long waitNs;
+                while ((waitNs = dueNs - System.nanoTime()) > 0)
+                {
+                    LockSupport.parkNanos(waitNs);
+                    if (Thread.currentThread().isInterrupted())
+                    {
+                        return;
+                    }
+                }
+                body.setLength(0);
+                for (int i = 0; i < count; i++)
+                {
+                    final int s = seqs[i];
+                    final long intendedNs = startNs + (long)s * 1_000_000_000L / settings.ratePerSecond;
+                    final String prefix = "{\"ts\":" + intendedNs + ",\"seq\":" + s + ",\"pad\":\"";
+                    body.append("{\"topic\":\"").append(settings.topicName(s % settings.topicCount))
+                        .append("\",\"data\":").append(prefix)
+                        .append("x".repeat(Math.max(0, settings.size - prefix.length() - 2))).append("\"}}\n");
+                }
+                final byte[] bytes = body.toString().getBytes(StandardCharsets.US_ASCII);
+                final byte[] head = ("POST /publish HTTP/1.1\r\nHost: " + uri.getHost() +
+                    "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+                synchronized (publishLag)
+                {
+                    publishLag.recordValue(Math.min(Math.max(0, System.nanoTime() - dueNs), HIGHEST_LATENCY_NS));
+                }
+                socket.getOutputStream().write(concat(head, bytes));
+                final int status = readResponse(socket.getInputStream(), response);
+                if (200 == status)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        topicOfSeq[seqs[i]] = seqs[i] % settings.topicCount;
+                    }
+                }
+                else
+                {
+                    onPublishError("batch publish HTTP " + status);
+                    if (status < 0)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            onPublishError("batch publish: " + ex);
         }
     }
 

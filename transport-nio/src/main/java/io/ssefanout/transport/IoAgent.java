@@ -546,6 +546,12 @@ final class IoAgent implements Agent
             view = readBuffer;
         }
 
+        if (!target.hasRemaining())
+        {
+            // cannot happen while buffers are sized by the limits; if it did, reading would never progress
+            respondAndClose(connection, HttpStatus.PAYLOAD_TOO_LARGE, "request larger than its buffer");
+            return;
+        }
         final int bytesRead = connection.channel.read(target);
         if (bytesRead < 0)
         {
@@ -800,7 +806,8 @@ final class IoAgent implements Agent
             if (ChunkedBodyDecoder.NEED_MORE == result)
             {
                 retainedRequestLength = headLength + decoder.retainedLength();
-                return awaitBody(connection, headLength + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
+                // the head and the trailers together stay within the header limit; one partial size line at most
+                return awaitBody(connection, ctx.headerMaxLength() + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
             }
             connection.isDecodingChunkedBody = false;
             connection.isContinueSent = false;
@@ -845,20 +852,7 @@ final class IoAgent implements Agent
         if (parser.expectsContinue() && !connection.isContinueSent)
         {
             connection.isContinueSent = true;
-            final ByteBuffer interim = continueResponse.duplicate();
-            if (!connection.hasPendingOut())
-            {
-                connection.channel.write(interim);
-                pendingWrites++;
-            }
-            if (interim.hasRemaining())
-            {
-                connection.appendPendingOut(interim);
-                if (!connection.isWriteBlocked)
-                {
-                    connection.awaitWritable();
-                }
-            }
+            writeInOrder(connection, continueResponse.duplicate());
         }
         return 0;
     }
@@ -2043,7 +2037,22 @@ final class IoAgent implements Agent
     private void send(final Connection connection, final ResponseWriter writer, final boolean keepAlive)
         throws IOException
     {
-        final ByteBuffer bytes = isHeadRequest ? writer.headersByteBuffer() : writer.byteBuffer();
+        writeInOrder(connection, isHeadRequest ? writer.headersByteBuffer() : writer.byteBuffer());
+        if (!keepAlive)
+        {
+            connection.state = Connection.CLOSING;
+            if (!connection.hasPendingOut())
+            {
+                close(connection);
+            }
+        }
+    }
+
+    /**
+     * Write now if nothing is pending, and keep what the socket does not take behind anything that is.
+     */
+    private void writeInOrder(final Connection connection, final ByteBuffer bytes) throws IOException
+    {
         if (!connection.hasPendingOut())
         {
             connection.channel.write(bytes);
@@ -2055,14 +2064,6 @@ final class IoAgent implements Agent
             if (!connection.isWriteBlocked)
             {
                 connection.awaitWritable();
-            }
-        }
-        if (!keepAlive)
-        {
-            connection.state = Connection.CLOSING;
-            if (!connection.hasPendingOut())
-            {
-                close(connection);
             }
         }
     }

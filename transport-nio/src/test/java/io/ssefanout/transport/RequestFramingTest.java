@@ -145,6 +145,29 @@ class RequestFramingTest
     }
 
     @Test
+    void shouldKeepANearlyFullBatchAndTrailersUpToTheHeaderLimitAcrossReads() throws IOException
+    {
+        start(ctx -> ctx.publishBatchMaxLength(32 * 1024).engineContext().payloadMaxLength(1024));
+        final RawHttpConnection publisher = connect();
+        publisher.write("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n" +
+            "Transfer-Encoding: chunked\r\n\r\n");
+        final String line = "{\"topic\":\"big\",\"data\":\"" + "d".repeat(760) + "\"}\n";
+        for (int i = 0; i < 40; i++)
+        {
+            publisher.write(Integer.toHexString(line.length()) + "\r\n" + line + "\r\n");
+        }
+        publisher.write("0\r\n");
+        for (int i = 0; i < 14; i++)
+        {
+            publisher.write("X-Trailer-" + i + ": " + "t".repeat(1000) + "\r\n");
+        }
+        publisher.write("\r\n");
+        final RawHttpConnection.Response response = publisher.read();
+        assertThat(response.status).as(response.body).isEqualTo(200);
+        assertThat(response.body.split("\n")).hasSize(40);
+    }
+
+    @Test
     void shouldTimeOutAChunkedBodyThatStopsHalfWayAndPublishNothing() throws IOException
     {
         start(ctx -> ctx.requestTimeoutNs(TimeUnit.MILLISECONDS.toNanos(300)));

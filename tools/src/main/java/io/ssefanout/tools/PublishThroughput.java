@@ -1,0 +1,162 @@
+package io.ssefanout.tools;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code fanout pubbench}: how many events one publisher connection pushes into an SSE Fanout server, one request
+ * in flight at a time (closed loop), as single events ({@code POST /publish/{topic}}) or NDJSON batches of N
+ * ({@code POST /publish}); with {@code --server-pid}, the server's CPU per published event from /proc (the process
+ * and its children). The request bytes are built once, so the client costs as little as it can and the server is
+ * what is measured. Single events go to {@code /publish/sym{i}}, a path nchan's peer configuration also serves.
+ */
+final class PublishThroughput
+{
+    private PublishThroughput()
+    {
+    }
+
+    static void run(final String[] args) throws IOException
+    {
+        String url = "http://127.0.0.1:8080";
+        int batch = 1;
+        int topics = 1000;
+        int size = 128;
+        int durationSeconds = 10;
+        int warmupSeconds = 3;
+        long serverPid = -1;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i])
+            {
+                case "--url": url = value; i++; break;
+                case "--batch": batch = Integer.parseInt(value); i++; break;
+                case "--topics": topics = Integer.parseInt(value); i++; break;
+                case "--size": size = Integer.parseInt(value); i++; break;
+                case "--duration": durationSeconds = Integer.parseInt(value); i++; break;
+                case "--warmup": warmupSeconds = Integer.parseInt(value); i++; break;
+                case "--server-pid": serverPid = Long.parseLong(value); i++; break;
+                default:
+                    System.err.println("usage: fanout pubbench [--url http://127.0.0.1:8080] [--batch 1] [--topics 1000]" +
+                        " [--size 128] [--duration 10] [--warmup 3] [--server-pid PID]");
+                    System.exit(2);
+            }
+        }
+        final URI base = URI.create(url);
+        final byte[][] requests = requests(base, batch, topics, size);
+        final byte[] response = new byte[1 << 20];
+        try (Socket socket = new Socket())
+        {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            final OutputStream out = socket.getOutputStream();
+            final InputStream in = socket.getInputStream();
+            int next = 0;
+            final long warmupEndNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+            while (System.nanoTime() < warmupEndNs)
+            {
+                exchange(out, in, requests[next], response);
+                next = (next + 1) % requests.length;
+            }
+            final long cpuStartMicros = serverPid > 0 ? ProcStats.cpuMicros(serverPid) : -1;
+            final long startNs = System.nanoTime();
+            final long endNs = startNs + TimeUnit.SECONDS.toNanos(durationSeconds);
+            long requestCount = 0;
+            while (System.nanoTime() < endNs)
+            {
+                exchange(out, in, requests[next], response);
+                next = (next + 1) % requests.length;
+                requestCount++;
+            }
+            final double seconds = (System.nanoTime() - startNs) / 1e9;
+            final long events = requestCount * batch;
+            final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "batch %d: %d requests, %d events in %.1f s = %.0f events/s, %.1f µs per request",
+                batch, requestCount, events, seconds, events / seconds, seconds * 1e6 / requestCount));
+            if (serverPid > 0)
+            {
+                final long cpuMicros = ProcStats.cpuMicros(serverPid) - cpuStartMicros;
+                line.append(String.format(Locale.ROOT, ", server CPU %.2f µs per event (%.0f%% of a core)",
+                    (double)cpuMicros / events, cpuMicros / (seconds * 1e4)));
+            }
+            System.out.println(line);
+        }
+    }
+
+    private static void exchange(final OutputStream out, final InputStream in, final byte[] request, final byte[] buffer)
+        throws IOException
+    {
+        out.write(request);
+        int length = 0;
+        int bodyEnd = -1;
+        while (bodyEnd < 0 || length < bodyEnd)
+        {
+            final int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0)
+            {
+                throw new IOException("server closed the connection");
+            }
+            length += n;
+            if (bodyEnd < 0)
+            {
+                final String head = new String(buffer, 0, Math.min(length, 512), StandardCharsets.ISO_8859_1);
+                final int headEnd = head.indexOf("\r\n\r\n");
+                if (headEnd >= 0)
+                {
+                    if (!head.startsWith("HTTP/1.1 2"))
+                    {
+                        throw new IOException("publish refused: " + head.substring(0, head.indexOf('\r')));
+                    }
+                    final int at = head.toLowerCase(Locale.ROOT).indexOf("content-length:");
+                    bodyEnd = headEnd + 4 + Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
+                }
+            }
+        }
+    }
+
+    /**
+     * Requests that walk the topics round-robin, so consecutive events go to different topics as in market data.
+     */
+    private static byte[][] requests(final URI base, final int batch, final int topics, final int size)
+    {
+        final String data = "x".repeat(size);
+        final int count = Math.max(1, topics / batch);
+        final byte[][] requests = new byte[count][];
+        int topic = 0;
+        for (int r = 0; r < count; r++)
+        {
+            final String head;
+            final String body;
+            if (1 == batch)
+            {
+                body = data;
+                head = "POST /publish/sym" + topic + " HTTP/1.1\r\nHost: " + base.getHost() +
+                    "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n\r\n";
+                topic = (topic + 1) % topics;
+            }
+            else
+            {
+                final StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < batch; i++)
+                {
+                    lines.append("{\"topic\":\"sym").append(topic).append("\",\"data\":\"").append(data).append("\"}\n");
+                    topic = (topic + 1) % topics;
+                }
+                body = lines.toString();
+                head = "POST /publish HTTP/1.1\r\nHost: " + base.getHost() +
+                    "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + body.length() + "\r\n\r\n";
+            }
+            requests[r] = (head + body).getBytes(StandardCharsets.US_ASCII);
+        }
+        return requests;
+    }
+}
