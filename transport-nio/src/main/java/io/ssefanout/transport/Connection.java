@@ -1,5 +1,7 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.codec.ChunkFramingStripper;
+import io.ssefanout.codec.ChunkedBodyDecoder;
 import io.ssefanout.engine.Subscription;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -35,7 +37,7 @@ final class Connection
     /** Capacity the request being read needs at most, when larger than the default (a batch publish). */
     int inCapacityNeeded;
     /** Decodes this connection's chunked request bodies; allocated on first need. */
-    io.ssefanout.codec.ChunkedBodyDecoder chunkedBodyDecoder;
+    ChunkedBodyDecoder chunkedBodyDecoder;
     boolean isDecodingChunkedBody;
     /** {@code 100 Continue} was sent for the request being read. */
     boolean isContinueSent;
@@ -63,7 +65,7 @@ final class Connection
     /** The stream is chunked (HTTP/1.1); an HTTP/1.0 stream is close-delimited. */
     boolean isChunkedBody = true;
     /** Set for a close-delimited stream when the logs hold chunked frames. */
-    io.ssefanout.codec.ChunkFramingStripper chunkFramingStripper;
+    ChunkFramingStripper chunkFramingStripper;
     /** When the stream's token expires (epoch ms, leeway included); the sweep ends the stream then. */
     long expiresAtMs = Long.MAX_VALUE;
     /** Last event id announced in a skip's reset, so one gap is announced once. */
