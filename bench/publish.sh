@@ -37,6 +37,12 @@ settings="-Dfanout.payload.max.length=4k -Dfanout.log.capacity=256k -Dfanout.log
   echo "peer: $(nginx -v 2>&1) nchan $(dpkg-query -W -f='${Version}' libnginx-mod-nchan), $shared/nchan/nchan.conf"
 } > "$out/env.txt"
 
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; true' EXIT
+for port in 18081 18084; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already in use" >&2; exit 1; fi
+done
+
 start_server() {
   rm -rf "$work/ids"
   taskset -c 0 java -Xmx1g -XX:+UseParallelGC -Dfanout.dir="$work/ids" $settings -jar "$jar" server --port 18084 \
