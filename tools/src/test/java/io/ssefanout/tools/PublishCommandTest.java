@@ -226,7 +226,9 @@ class PublishCommandTest
     {
         try
         {
-            return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            return "exit " + process.exitValue() + ", stdout: " +
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8) + ", stderr: " +
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         }
         catch (final IOException ex)
         {

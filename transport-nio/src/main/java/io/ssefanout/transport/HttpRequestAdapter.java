@@ -1,0 +1,434 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.codec.ChunkedBodyDecoder;
+import io.ssefanout.codec.HttpMethod;
+import io.ssefanout.codec.HttpRequestParser;
+import io.ssefanout.codec.HttpStatus;
+import io.ssefanout.engine.FanoutEngine;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a connection's inbound bytes into requests: reads into the agent's buffer (keeping an incomplete request in
+ * the connection's own, sized by its route), parses each head, finds its body (Content-Length or chunked, decoded in
+ * place), routes it, and answers the small routes itself (health, metrics, the index page, preflight); publishes and
+ * subscribes go to their handlers. Pipelined requests are handled in order.
+ */
+final class HttpRequestAdapter
+{
+    private static final int READ_BUFFER_LENGTH = 64 * 1024;
+
+    private final FanoutServer.Context ctx;
+    private final HttpRequestParser parser;
+    private final HttpResponder responder;
+    private final PublishHandler publishHandler;
+    private final SubscribeHandler subscribeHandler;
+    private final MetricsRenderer metricsRenderer;
+    private final ConnectionTable table;
+    private final TransportCounters counters;
+    private final CachedNanoClock clock;
+    private final DrainState drainState;
+    private final boolean isPublishLogEnabled;
+    private final ByteBuffer readByteBuffer;
+    private final UnsafeBuffer readBuffer;
+    private final ByteBuffer continueResponse;
+    private final ResponseWriter response;
+    private final int payloadMaxLength;
+    private final int publishBatchMaxLength;
+
+    /** After a request handler returned 0 (incomplete): bytes of it to keep, from its start. */
+    private int retainedRequestLength;
+    /** Body of the request in hand, once complete (decoded when chunked). */
+    private int bodyOffset;
+    private int bodyLength;
+
+    HttpRequestAdapter(
+        final FanoutServer.Context ctx,
+        final FanoutEngine engine,
+        final HttpRequestParser parser,
+        final HttpResponder responder,
+        final PublishHandler publishHandler,
+        final SubscribeHandler subscribeHandler,
+        final MetricsRenderer metricsRenderer,
+        final ConnectionTable table,
+        final TransportCounters counters,
+        final CachedNanoClock clock,
+        final DrainState drainState)
+    {
+        this.ctx = ctx;
+        this.parser = parser;
+        this.responder = responder;
+        this.response = responder.response();
+        this.publishHandler = publishHandler;
+        this.subscribeHandler = subscribeHandler;
+        this.metricsRenderer = metricsRenderer;
+        this.table = table;
+        this.counters = counters;
+        this.clock = clock;
+        this.drainState = drainState;
+        this.isPublishLogEnabled = ctx.accessLog().isPublishLogEnabled();
+        this.readByteBuffer = ByteBuffer.allocateDirect(READ_BUFFER_LENGTH);
+        this.readBuffer = new UnsafeBuffer(readByteBuffer);
+        this.continueResponse = ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        this.payloadMaxLength = engine.context().payloadMaxLength();
+        this.publishBatchMaxLength = ctx.publishBatchMaxLength();
+    }
+
+    /**
+     * Free the read buffer. Once, when the agent closes.
+     */
+    void close()
+    {
+        BufferUtil.free(readByteBuffer);
+    }
+
+    void onReadable(final Connection connection) throws IOException
+    {
+        if (Connection.READING_REQUESTS != connection.state)
+        {
+            readByteBuffer.clear();
+            if (connection.channel.read(readByteBuffer) < 0)
+            {
+                table.close(connection, "client-closed");
+            }
+            return;
+        }
+
+        final ByteBuffer target;
+        final UnsafeBuffer view;
+        if (null != connection.inByteBuffer)
+        {
+            target = connection.inByteBuffer;
+            target.limit(target.capacity()).position(connection.inLength);
+            view = connection.inBuffer;
+        }
+        else
+        {
+            target = readByteBuffer;
+            target.clear();
+            view = readBuffer;
+        }
+
+        if (!target.hasRemaining())
+        {
+            // cannot happen while buffers are sized by the limits; if it did, reading would never progress
+            responder.respondAndClose(connection, HttpStatus.PAYLOAD_TOO_LARGE, "request larger than its buffer");
+            return;
+        }
+        final int bytesRead = connection.channel.read(target);
+        if (bytesRead < 0)
+        {
+            table.close(connection, "client-closed");
+            return;
+        }
+        if (0 == bytesRead)
+        {
+            return;
+        }
+        connection.lastActivityNs = clock.nanoTime();
+        if (0 == connection.requestStartNs)
+        {
+            connection.requestStartNs = clock.nanoTime();
+        }
+
+        int length = target.position();
+        int offset = 0;
+        while (offset < length && Connection.READING_REQUESTS == connection.state)
+        {
+            final int consumed = onRequestBytes(connection, view, offset, length - offset);
+            if (consumed <= 0)
+            {
+                if (0 == consumed)
+                {
+                    // a chunked body is decoded in place as it arrives: less may be left to keep than was read
+                    length = offset + retainedRequestLength;
+                }
+                break;
+            }
+            offset += consumed;
+            connection.requestStartNs = offset < length ? clock.nanoTime() : 0;
+        }
+
+        final int leftover = length - offset;
+        if (Connection.READING_REQUESTS == connection.state && leftover > 0)
+        {
+            keepRequestBytes(connection, view, offset, leftover);
+        }
+        else
+        {
+            connection.inLength = 0;
+            if (Connection.STREAMING == connection.state && null != connection.inByteBuffer)
+            {
+                connection.inByteBuffer = null;
+                connection.inBuffer = null;
+            }
+        }
+    }
+
+    /**
+     * Keep the start of an incomplete request for the next read, in a buffer that can hold the largest request its
+     * route allows (grown for a batch publish). Control path: only for requests split across reads.
+     */
+    void keepRequestBytes(final Connection connection, final UnsafeBuffer view, final int offset, final int leftover)
+    {
+        final int capacity = Math.max(
+            ctx.headerMaxLength() + payloadMaxLength + 1024, connection.inCapacityNeeded);
+        if (null == connection.inByteBuffer || connection.inByteBuffer.capacity() < capacity)
+        {
+            final ByteBuffer grown = ByteBuffer.allocateDirect(capacity);
+            final UnsafeBuffer grownView = new UnsafeBuffer(grown);
+            grownView.putBytes(0, view, offset, leftover);
+            connection.inByteBuffer = grown;
+            connection.inBuffer = grownView;
+        }
+        else if (view != connection.inBuffer || offset > 0)
+        {
+            connection.inBuffer.putBytes(0, view, offset, leftover);
+        }
+        connection.inLength = leftover;
+    }
+
+    /**
+     * Handle one complete request if the bytes hold one.
+     *
+     * @return bytes consumed, 0 when more are needed, -1 when the connection is done with requests.
+     */
+    int onRequestBytes(final Connection connection, final UnsafeBuffer buffer, final int offset, final int length)
+        throws IOException
+    {
+        responder.onRequest(false);
+        retainedRequestLength = length;
+        final int headLength = parser.parse(buffer, offset, length);
+        if (HttpRequestParser.NEED_MORE == headLength)
+        {
+            return 0;
+        }
+        if (HttpRequestParser.ERROR == headLength)
+        {
+            responder.reject(connection, parser.errorStatus(), parser.errorReason(), buffer, false);
+            return -1;
+        }
+
+        connection.requestCount++;
+        connection.requestId = parser.requestIdLength() > 0 && (isPublishLogEnabled || !isPublishPath(buffer)) ?
+            buffer.getStringWithoutLengthAscii(parser.requestIdOffset(), Math.min(parser.requestIdLength(), 128)) :
+            null;
+        if (connection.isOverLimit)
+        {
+            connection.closeReason = "over-limit";
+            responder.rejectOverLimit(connection, buffer);
+            return -1;
+        }
+
+        final boolean keepAlive = parser.isKeepAlive() && !drainState.isDraining();
+        final int targetOffset = parser.targetOffset();
+        final int targetLength = parser.targetLength();
+        int pathLength = targetLength;
+        for (int i = 0; i < targetLength; i++)
+        {
+            if ('?' == buffer.getByte(targetOffset + i))
+            {
+                pathLength = i;
+                break;
+            }
+        }
+        final int queryOffset = targetOffset + pathLength + 1;
+        final int queryLength = Math.max(0, targetLength - pathLength - 1);
+        final HttpMethod method = parser.method();
+
+        responder.onRequest(HttpMethod.HEAD == method);
+        final boolean isHeadRequest = responder.isHeadRequest();
+        final boolean isBatchPublish = RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/publish");
+        if (isBatchPublish || RequestTarget.startsWith(buffer, targetOffset, pathLength, "/publish/"))
+        {
+            if (HttpMethod.OPTIONS == method)
+            {
+                return responder.respondPreflight(connection, buffer, keepAlive, headLength);
+            }
+            if (HttpMethod.POST != method)
+            {
+                responder.rejectMethod(connection, "POST, OPTIONS", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            final int requestLength = readBody(
+                connection, buffer, offset, headLength, length, isBatchPublish ? publishBatchMaxLength : payloadMaxLength);
+            if (requestLength <= 0)
+            {
+                return requestLength;
+            }
+            if (isBatchPublish)
+            {
+                publishHandler.onPublishBatch(connection, buffer, queryOffset, queryLength, bodyOffset, bodyLength, keepAlive);
+            }
+            else
+            {
+                publishHandler.onPublish(
+                    connection, buffer, targetOffset + 9, pathLength - 9, queryOffset, queryLength,
+                    bodyOffset, bodyLength, keepAlive);
+            }
+            return Connection.CLOSING == connection.state ? -1 : requestLength;
+        }
+
+        if (parser.contentLength() > 0 || parser.isChunked())
+        {
+            responder.reject(connection, HttpStatus.BAD_REQUEST, "unexpected request body", buffer, false);
+            return -1;
+        }
+
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/sse") || RequestTarget.startsWith(buffer, targetOffset, pathLength, "/sse/"))
+        {
+            if (HttpMethod.OPTIONS == method)
+            {
+                return responder.respondPreflight(connection, buffer, keepAlive, headLength);
+            }
+            if (HttpMethod.GET != method && !isHeadRequest)
+            {
+                responder.rejectMethod(connection, "GET, HEAD, OPTIONS", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            subscribeHandler.onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength, keepAlive);
+            return Connection.STREAMING == connection.state || (isHeadRequest && keepAlive &&
+                Connection.READING_REQUESTS == connection.state) ? headLength : -1;
+        }
+
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/health"))
+        {
+            if (HttpMethod.GET != method && !isHeadRequest)
+            {
+                responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            final int status = drainState.isDraining() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
+            responder.send(connection, response.simple(
+                status, drainState.isDraining() ? "draining\n" : "ok\n", keepAlive, buffer, parser.originOffset(), parser.originLength()),
+                keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/metrics"))
+        {
+            if (HttpMethod.GET != method && !isHeadRequest)
+            {
+                responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            final byte[] body = metricsRenderer.render().getBytes(StandardCharsets.UTF_8);
+            responder.respondBytes(connection, "text/plain; version=0.0.4; charset=utf-8", body, buffer, keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
+        {
+            if (HttpMethod.GET != method && !isHeadRequest)
+            {
+                responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            responder.respondBytes(connection, "text/html; charset=utf-8", ctx.indexPage(), buffer, keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
+        if (HttpMethod.OTHER == method)
+        {
+            responder.reject(connection, HttpStatus.METHOD_NOT_ALLOWED, "unknown method", buffer, false);
+            return -1;
+        }
+        responder.reject(connection, HttpStatus.NOT_FOUND, "no such path", buffer, keepAlive);
+        return keepAlive ? headLength : -1;
+    }
+
+    /**
+     * Find the request's body, framed by Content-Length or chunked. A chunked body is decoded in place across reads;
+     * either framing may wait for {@code Expect: 100-continue} to be answered.
+     *
+     * @return length of the whole request once its body is complete ({@link #bodyOffset} and {@link #bodyLength}
+     * set), 0 while incomplete ({@link #retainedRequestLength} set), -1 after a rejection that closes.
+     */
+    int readBody(
+        final Connection connection,
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int headLength,
+        final int length,
+        final int bodyMaxLength) throws IOException
+    {
+        final int bodyStart = offset + headLength;
+        if (parser.isChunked())
+        {
+            ChunkedBodyDecoder decoder = connection.chunkedBodyDecoder;
+            if (null == decoder)
+            {
+                decoder = new ChunkedBodyDecoder();
+                connection.chunkedBodyDecoder = decoder;
+            }
+            if (!connection.isDecodingChunkedBody)
+            {
+                decoder.reset(bodyMaxLength, ctx.headerMaxLength() - headLength, ctx.headerMaxCount() - parser.headerCount());
+                connection.isDecodingChunkedBody = true;
+            }
+            final int result = decoder.decode(buffer, bodyStart, length - headLength);
+            if (ChunkedBodyDecoder.NEED_MORE == result)
+            {
+                retainedRequestLength = headLength + decoder.retainedLength();
+                // the head and the trailers together stay within the header limit; one partial size line at most
+                return awaitBody(connection, ctx.headerMaxLength() + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
+            }
+            connection.isDecodingChunkedBody = false;
+            connection.isContinueSent = false;
+            if (ChunkedBodyDecoder.ERROR == result)
+            {
+                responder.reject(connection, decoder.errorStatus(), decoder.errorReason(), buffer, false);
+                return -1;
+            }
+            bodyOffset = bodyStart;
+            bodyLength = decoder.decodedLength();
+            return headLength + result;
+        }
+
+        final long contentLength = parser.contentLength();
+        if (contentLength < 0)
+        {
+            responder.reject(connection, HttpStatus.LENGTH_REQUIRED, "Content-Length or a chunked body required", buffer, false);
+            return -1;
+        }
+        if (contentLength > bodyMaxLength)
+        {
+            responder.reject(connection, HttpStatus.PAYLOAD_TOO_LARGE, "payload larger than limit", buffer, false);
+            return -1;
+        }
+        if (length < headLength + contentLength)
+        {
+            retainedRequestLength = length;
+            return awaitBody(connection, headLength + (int)contentLength);
+        }
+        connection.isContinueSent = false;
+        bodyOffset = bodyStart;
+        bodyLength = (int)contentLength;
+        return headLength + (int)contentLength;
+    }
+
+    /**
+     * The body is incomplete: make room for it and, once per request, tell a client that waits for it to send it.
+     */
+    int awaitBody(final Connection connection, final int requestMaxLength) throws IOException
+    {
+        connection.inCapacityNeeded = Math.max(connection.inCapacityNeeded, requestMaxLength + 1024);
+        if (parser.expectsContinue() && !connection.isContinueSent)
+        {
+            connection.isContinueSent = true;
+            responder.writeInOrder(connection, continueResponse.duplicate());
+        }
+        return 0;
+    }
+
+    boolean isPublishPath(final DirectBuffer buffer)
+    {
+        return RequestTarget.startsWith(buffer, parser.targetOffset(), parser.targetLength(), "/publish/");
+    }
+}

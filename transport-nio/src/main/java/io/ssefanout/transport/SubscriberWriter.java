@@ -1,0 +1,330 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.codec.SseFrameEncoder;
+import io.ssefanout.engine.Subscription;
+import io.ssefanout.engine.TopicFrameLog;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The fan-out pass and every write of frames to a subscriber: for each topic that moved, each of its subscribers gets
+ * the runs it is owed straight from the shared log memory (a close-delimited stream through a copy without chunk
+ * framing); a subscriber that could take more goes to the backlog for the next duty cycle, and one that fell behind
+ * the log meets the slow-consumer policy (cut, or skipped ahead with a reset event). Hot path: allocation-free.
+ */
+final class SubscriberWriter
+{
+    private static final int MAX_WRITES_PER_CONNECTION_PER_CYCLE = 8;
+    private static final int SUBSCRIBERS_BETWEEN_REQUEST_POLLS = 32;
+
+    private final TopicSubscriberIndex index;
+    private final ConnectionTable table;
+    private final HttpResponder responder;
+    private final TransportCounters counters;
+    private final CachedNanoClock clock;
+    private final Histogram latencyHistogram;
+    private final SlowConsumerPolicy slowConsumerPolicy;
+    private final int slowConsumerUnsentMax;
+    private final int writeMaxLength;
+    private Connection[] backlog = new Connection[16];
+    private Connection[] spareBacklog = new Connection[16];
+    private int backlogCount;
+    private int subscribersSinceRequestPoll;
+    /** Where a close-delimited stream's runs are copied without chunk framing; allocated for the first one. */
+    private ByteBuffer plainRunByteBuffer;
+    private UnsafeBuffer plainRunBuffer;
+
+    SubscriberWriter(
+        final FanoutServer.Context ctx,
+        final TopicSubscriberIndex index,
+        final ConnectionTable table,
+        final HttpResponder responder,
+        final TransportCounters counters,
+        final CachedNanoClock clock,
+        final Histogram latencyHistogram)
+    {
+        this.index = index;
+        this.table = table;
+        this.responder = responder;
+        this.counters = counters;
+        this.clock = clock;
+        this.latencyHistogram = latencyHistogram;
+        this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
+        this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
+        this.writeMaxLength = ctx.writeMaxLength();
+    }
+
+    /**
+     * @return subscribers waiting to be written again in the next duty cycle.
+     */
+    int backlogCount()
+    {
+        return backlogCount;
+    }
+
+    int fanOut(final Runnable requestPoller)
+    {
+        int workCount = 0;
+        for (int i = index.activeCount() - 1; i >= 0; i--)
+        {
+            if (i >= index.activeCount())
+            {
+                continue;
+            }
+            final TopicSubscribers subscribers = index.active(i);
+            final TopicFrameLog log = subscribers.topic.log();
+            if (null == log)
+            {
+                continue;
+            }
+            final long published = log.publishedFrameCount();
+            if (published == subscribers.seenFrameCount)
+            {
+                continue;
+            }
+            subscribers.seenFrameCount = published;
+            workCount++;
+            for (int j = subscribers.count - 1; j >= 0; j--)
+            {
+                if (j >= subscribers.count)
+                {
+                    continue;
+                }
+                final Connection connection = subscribers.connections[j];
+                if (connection.isWriteBlocked || connection.hasPendingOut())
+                {
+                    if (Subscription.LAPPED == connection.subscription.nextRun(1) ||
+                        (slowConsumerUnsentMax > 0 && connection.subscription.unsentBytes() > slowConsumerUnsentMax))
+                    {
+                        onLapped(connection);
+                    }
+                }
+                else
+                {
+                    writeSubscriber(connection);
+                    if (++subscribersSinceRequestPoll >= SUBSCRIBERS_BETWEEN_REQUEST_POLLS)
+                    {
+                        subscribersSinceRequestPoll = 0;
+                        requestPoller.run();
+                    }
+                }
+            }
+        }
+        return workCount;
+    }
+
+    int writeBacklog()
+    {
+        final int count = backlogCount;
+        if (0 == count)
+        {
+            return 0;
+        }
+        final Connection[] pending = backlog;
+        if (spareBacklog.length < pending.length)
+        {
+            spareBacklog = new Connection[pending.length];
+        }
+        backlog = spareBacklog;
+        spareBacklog = pending;
+        backlogCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Connection connection = pending[i];
+            pending[i] = null;
+            connection.isInBacklog = false;
+            if (Connection.STREAMING == connection.state && !connection.isWriteBlocked)
+            {
+                writeSubscriber(connection);
+            }
+        }
+        return count;
+    }
+
+    void addToBacklog(final Connection connection)
+    {
+        if (!connection.isInBacklog)
+        {
+            connection.isInBacklog = true;
+            if (backlogCount == backlog.length)
+            {
+                backlog = Arrays.copyOf(backlog, backlogCount * 2);
+            }
+            backlog[backlogCount++] = connection;
+        }
+    }
+
+    /**
+     * Write a subscriber what it is owed: its pending control bytes first, then runs of frames from the logs.
+     * Hot path.
+     */
+    void writeSubscriber(final Connection connection)
+    {
+        try
+        {
+            final Subscription subscription = connection.subscription;
+            for (int writes = 0; writes < MAX_WRITES_PER_CONNECTION_PER_CYCLE; writes++)
+            {
+                if (connection.hasPendingOut() && !responder.flushPendingOut(connection))
+                {
+                    return;
+                }
+                final int runLength = subscription.nextRun(writeMaxLength);
+                if (Subscription.LAPPED == runLength)
+                {
+                    onLapped(connection);
+                    return;
+                }
+                if (0 == runLength)
+                {
+                    if (subscription.isHeldByWatermark())
+                    {
+                        addToBacklog(connection);
+                    }
+                    return;
+                }
+
+                final TopicSubscribers run = index.byId(subscription.runTopic().id()).useLog(subscription.runLog());
+                final int offset = subscription.runOffset();
+                if (null != connection.chunkFramingStripper)
+                {
+                    if (!writePlainRun(connection, subscription, offset, runLength))
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                final int bytesWritten;
+                if (connection.fd >= 0)
+                {
+                    bytesWritten = NativeSend.send(connection.fd, run.logAddress + offset, runLength);
+                }
+                else
+                {
+                    run.logView.limit(offset + runLength).position(offset);
+                    bytesWritten = connection.channel.write(run.logView);
+                }
+                counters.pendingWrites++;
+                if (!subscription.isRunIntact())
+                {
+                    counters.lappedDisconnects.increment();
+                    table.close(connection, "slow-consumer");
+                    return;
+                }
+                if (bytesWritten > 0)
+                {
+                    counters.pendingBytes += bytesWritten;
+                    connection.bytesSent += bytesWritten;
+                    final int delivered = subscription.onRunConsumed(bytesWritten, clock.nanoTime(), latencyHistogram);
+                    counters.pendingDeliveries += delivered;
+                    connection.eventsSent += delivered;
+                    connection.lastWriteNs = clock.nanoTime();
+                    if (subscription.pollSkipCompleted())
+                    {
+                        queueReset(connection);
+                    }
+                }
+                if (bytesWritten < runLength)
+                {
+                    counters.pendingShortWrites++;
+                    connection.awaitWritable();
+                    return;
+                }
+            }
+            addToBacklog(connection);
+        }
+        catch (final IOException ex)
+        {
+            table.close(connection, "io-error");
+        }
+    }
+
+    /**
+     * A close-delimited stream: copy the run without its chunk framing, check the copy is intact before a byte of it
+     * is sent, and consume the whole run; what the socket does not take waits in the connection's pending bytes.
+     *
+     * @return true when the socket took everything, false when the connection is blocked or closed.
+     */
+    boolean writePlainRun(
+        final Connection connection, final Subscription subscription, final int offset, final int runLength)
+        throws IOException
+    {
+        if (null == plainRunByteBuffer || plainRunByteBuffer.capacity() < runLength)
+        {
+            plainRunByteBuffer = ByteBuffer.allocateDirect(Math.max(runLength, writeMaxLength));
+            plainRunBuffer = new UnsafeBuffer(plainRunByteBuffer);
+        }
+        final int plainLength = connection.chunkFramingStripper.strip(
+            subscription.runLog().data(), offset, runLength, plainRunBuffer, 0);
+        if (!subscription.isRunIntact())
+        {
+            counters.lappedDisconnects.increment();
+            table.close(connection, "slow-consumer");
+            return false;
+        }
+        final ByteBuffer plain = plainRunByteBuffer.limit(plainLength).position(0);
+        final int bytesWritten = connection.channel.write(plain);
+        counters.pendingWrites++;
+        counters.pendingBytes += bytesWritten;
+        connection.bytesSent += bytesWritten;
+        final int delivered = subscription.onRunConsumed(runLength, clock.nanoTime(), latencyHistogram);
+        counters.pendingDeliveries += delivered;
+        connection.eventsSent += delivered;
+        connection.lastWriteNs = clock.nanoTime();
+        if (subscription.pollSkipCompleted())
+        {
+            queueReset(connection);
+        }
+        if (plain.hasRemaining())
+        {
+            counters.pendingShortWrites++;
+            connection.appendPendingOut(plain);
+            connection.awaitWritable();
+            return false;
+        }
+        return true;
+    }
+
+    void onLapped(final Connection connection)
+    {
+        if (SlowConsumerPolicy.SKIP == slowConsumerPolicy)
+        {
+            counters.lappedSkips.increment();
+            if (connection.subscription.requestSkip())
+            {
+                queueReset(connection);
+            }
+            if (!connection.isWriteBlocked)
+            {
+                addToBacklog(connection);
+            }
+            return;
+        }
+        counters.lappedDisconnects.increment();
+        table.close(connection, "slow-consumer");
+    }
+
+    /**
+     * Tell the client it missed events after the last one it got; once per gap: a second skip before anything new
+     * was delivered says nothing new.
+     */
+    void queueReset(final Connection connection)
+    {
+        final long lastDeliveredEventId = connection.subscription.lastDeliveredEventId();
+        if (connection.lastResetEventId == lastDeliveredEventId)
+        {
+            return;
+        }
+        connection.lastResetEventId = lastDeliveredEventId;
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[128]);
+        final int length = SseFrameEncoder.encodeControlEvent(
+            buffer, 0, connection.isChunkedBody, "reset", "{\"lastEventId\":" + lastDeliveredEventId + "}");
+        connection.appendPendingOut(ByteBuffer.wrap(buffer.byteArray(), 0, length));
+        counters.resetsSent.increment();
+    }
+}

@@ -1,0 +1,135 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.engine.Topic;
+import io.ssefanout.engine.TopicFrameLog;
+
+import java.util.Arrays;
+
+/**
+ * One agent's subscribers by topic, and the topics that have any ("active"): what a fan-out pass walks and what
+ * tells the agent a topic moved. Changed only on the agent thread, on subscribe and close.
+ */
+final class TopicSubscriberIndex
+{
+    private TopicSubscribers[] topicsById = new TopicSubscribers[16];
+    private TopicSubscribers[] activeTopics = new TopicSubscribers[16];
+    private int activeTopicCount;
+
+    int activeCount()
+    {
+        return activeTopicCount;
+    }
+
+    TopicSubscribers active(final int index)
+    {
+        return activeTopics[index];
+    }
+
+    TopicSubscribers byId(final int topicId)
+    {
+        return topicsById[topicId];
+    }
+
+    /**
+     * Add a streaming connection under each of its subscription's topics. Control path.
+     */
+    void add(final Connection connection)
+    {
+        final Topic[] topics = connection.subscription.topics();
+        connection.topicSlots = new int[topics.length];
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicSubscribers subscribers = subscribersOf(topics[i]);
+            connection.topicSlots[i] = subscribers.add(connection);
+            if (1 == subscribers.count)
+            {
+                activate(subscribers);
+            }
+        }
+    }
+
+    /**
+     * Remove a connection from every topic it was under, rewiring the slot of the connection moved into its place.
+     */
+    void remove(final Connection connection)
+    {
+        final Topic[] topics = connection.subscription.topics();
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicSubscribers subscribers = topicsById[topics[i].id()];
+            final Connection moved = subscribers.removeAt(connection.topicSlots[i]);
+            if (null != moved)
+            {
+                final Topic[] movedTopics = moved.subscription.topics();
+                for (int k = 0; k < movedTopics.length; k++)
+                {
+                    if (movedTopics[k] == topics[i])
+                    {
+                        moved.topicSlots[k] = connection.topicSlots[i];
+                    }
+                }
+            }
+            if (0 == subscribers.count)
+            {
+                deactivate(subscribers);
+            }
+        }
+        connection.topicSlots = null;
+    }
+
+    TopicSubscribers subscribersOf(final Topic topic)
+    {
+        final int id = topic.id();
+        if (id >= topicsById.length)
+        {
+            topicsById = Arrays.copyOf(topicsById, Math.max(id + 1, topicsById.length * 2));
+        }
+        TopicSubscribers subscribers = topicsById[id];
+        if (null == subscribers)
+        {
+            subscribers = new TopicSubscribers(topic);
+            topicsById[id] = subscribers;
+        }
+        return subscribers;
+    }
+
+    void activate(final TopicSubscribers subscribers)
+    {
+        if (activeTopicCount == activeTopics.length)
+        {
+            activeTopics = Arrays.copyOf(activeTopics, activeTopicCount * 2);
+        }
+        subscribers.activeIndex = activeTopicCount;
+        activeTopics[activeTopicCount++] = subscribers;
+        final TopicFrameLog log = subscribers.topic.log();
+        subscribers.seenFrameCount = null == log ? -1 : log.publishedFrameCount();
+    }
+
+    void deactivate(final TopicSubscribers subscribers)
+    {
+        final int index = subscribers.activeIndex;
+        final int last = --activeTopicCount;
+        final TopicSubscribers moved = activeTopics[last];
+        activeTopics[last] = null;
+        if (index != last)
+        {
+            activeTopics[index] = moved;
+            moved.activeIndex = index;
+        }
+        subscribers.activeIndex = -1;
+    }
+
+    boolean hasMovedTopic()
+    {
+        for (int i = 0; i < activeTopicCount; i++)
+        {
+            final TopicSubscribers subscribers = activeTopics[i];
+            final TopicFrameLog log = subscribers.topic.log();
+            if (null != log && log.publishedFrameCount() != subscribers.seenFrameCount)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
