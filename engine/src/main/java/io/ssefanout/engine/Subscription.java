@@ -6,9 +6,11 @@ import org.HdrHistogram.Histogram;
  * One consumer's cursors into the frame logs of its topics. Owned by one thread (an I/O agent or an in-process
  * consumer); only the sequencer writes the logs it reads.
  * <p>
- * The consumer asks for the next run of contiguous frame bytes with {@link #nextRun(int)}, sends them (one socket
- * write for a whole run), checks the bytes were intact with {@link #isRunIntact()}, then reports how many bytes
- * went out with {@link #onRunConsumed(int, long, Histogram)}. With several topics the frames go out in
+ * A consumer calls {@link #poll}: the subscription finds the next run of contiguous frame bytes, hands it to a
+ * {@link FrameRunHandler} (one socket write for a whole run), then itself checks the bytes were intact, consumes
+ * what was sent, records latency, and says what happened in one result code. (The steps stay public for in-process
+ * consumers that read runs themselves: {@link #nextRun(int)}, {@link #isRunIntact()},
+ * {@link #onRunConsumed(int, long, Histogram)}.) With several topics the frames go out in
  * event-id order, merged under the sequencer's watermark (read first), so the last id a client saw is always a
  * complete resume point. A frame started is always finished before frames of another topic.
  * <p>
@@ -18,6 +20,23 @@ public final class Subscription
 {
     /** {@link #nextRun(int)} result: the consumer fell further behind than the log retains. */
     public static final int LAPPED = -1;
+
+    /** {@link #poll} result: nothing to send. */
+    public static final int POLL_IDLE = 0;
+    /** {@link #poll} result: a run was sent whole. */
+    public static final int POLL_SENT = 1;
+    /** {@link #poll} result: the handler took less than the run; the client cannot take more now. */
+    public static final int POLL_PARTIAL = 2;
+    /** {@link #poll} result: a frame is published but held back by the sequencer's watermark; look again soon. */
+    public static final int POLL_HELD = 3;
+    /** {@link #poll} result: the consumer fell further behind than the log retains; nothing was sent. */
+    public static final int POLL_LAPPED = LAPPED;
+    /** {@link #poll} result: the log overwrote the run while it was being sent; the stream can no longer be trusted. */
+    public static final int POLL_TORN = -2;
+    /** {@link #poll} result: the handler failed; the subscription did not move. */
+    public static final int POLL_FAILED = -3;
+    /** {@link FrameRunHandler#onFrameRun} result when sending failed. */
+    public static final int RUN_FAILED = -1;
 
     private static final long HIGHEST_TRACKABLE_LATENCY_NS = 3_600_000_000_000L;
 
@@ -39,6 +58,7 @@ public final class Subscription
     private long runPosition;
     private int runOffset;
     private int runLength;
+    private int lastPollDeliveries;
 
     Subscription(final Sequencer sequencer, final Topic[] topics, final long lastEventId)
     {
@@ -90,6 +110,55 @@ public final class Subscription
     public boolean isMidFrame()
     {
         return activeCursor >= 0;
+    }
+
+    /**
+     * Send the next run: find it, hand it to the handler, check it was intact, consume what the handler sent and
+     * record the latency of every frame completed. Hot path: allocation-free.
+     *
+     * @param handler          sends the run.
+     * @param maxLength        most bytes to offer in one run.
+     * @param nowNs            current {@link System#nanoTime()}, for latency.
+     * @param latencyHistogram where ingest-to-send latency of each completed frame goes; may be null.
+     * @return {@link #POLL_SENT}, {@link #POLL_PARTIAL}, {@link #POLL_IDLE}, {@link #POLL_HELD},
+     * {@link #POLL_LAPPED}, {@link #POLL_TORN} or {@link #POLL_FAILED}; {@link #lastPollDeliveries()} says how many
+     * frames the run completed.
+     */
+    public int poll(
+        final FrameRunHandler handler, final int maxLength, final long nowNs, final Histogram latencyHistogram)
+    {
+        lastPollDeliveries = 0;
+        final int length = nextRun(maxLength);
+        if (LAPPED == length)
+        {
+            return POLL_LAPPED;
+        }
+        if (0 == length)
+        {
+            return isHeldByWatermark ? POLL_HELD : POLL_IDLE;
+        }
+        final int sent = handler.onFrameRun(topics[runCursor], runLog, runOffset, length);
+        if (sent < 0)
+        {
+            return POLL_FAILED;
+        }
+        if (!isRunIntact())
+        {
+            return POLL_TORN;
+        }
+        if (sent > 0)
+        {
+            lastPollDeliveries = onRunConsumed(sent, nowNs, latencyHistogram);
+        }
+        return sent < length ? POLL_PARTIAL : POLL_SENT;
+    }
+
+    /**
+     * @return frames completed by the last {@link #poll}.
+     */
+    public int lastPollDeliveries()
+    {
+        return lastPollDeliveries;
     }
 
     /**

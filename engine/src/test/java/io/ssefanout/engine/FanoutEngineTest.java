@@ -166,6 +166,48 @@ class FanoutEngineTest
     }
 
     @Test
+    void shouldPollRunsThroughAHandlerAndSayWhatHappened()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(new FanoutEngine.Context().dir(dir).chunked(false)))
+        {
+            final Topic topic = engine.topic("t");
+            final Subscription subscription = engine.subscribe(new Topic[]{ topic }, -1);
+            final StringBuilder received = new StringBuilder();
+            final int[] budget = { 0 };
+            final FrameRunHandler handler = (runTopic, log, offset, length) ->
+            {
+                assertThat(runTopic).isSameAs(topic);
+                final int sent = Math.min(length, budget[0]);
+                received.append(log.data().getStringWithoutLengthUtf8(offset, sent));
+                return sent;
+            };
+            assertThat(subscription.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_IDLE);
+
+            final long first = publish(engine, topic, "one");
+            final long second = publish(engine, topic, "two");
+            awaitSequenced(engine, second);
+            budget[0] = 5;
+            assertThat(subscription.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_PARTIAL);
+            assertThat(subscription.lastPollDeliveries()).isZero();
+            assertThat(subscription.isMidFrame()).isTrue();
+            budget[0] = Integer.MAX_VALUE;
+            assertThat(subscription.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_SENT);
+            assertThat(subscription.lastPollDeliveries()).isEqualTo(2);
+            assertThat(received.toString()).isEqualTo(
+                "id: " + first + "\ndata: one\n\nid: " + second + "\ndata: two\n\n");
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(second);
+
+            publish(engine, topic, "three");
+            awaitSequenced(engine, second + 1);
+            assertThat(subscription.poll((t, log, offset, length) -> Subscription.RUN_FAILED, 1 << 20, 0, null))
+                .as("a failed send moves nothing").isEqualTo(Subscription.POLL_FAILED);
+            assertThat(subscription.lastDeliveredEventId()).isEqualTo(second);
+            assertThat(subscription.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_SENT);
+            assertThat(received.toString()).endsWith("data: three\n\n");
+        }
+    }
+
+    @Test
     void shouldPublishABatchAllOrNothingWithConsecutiveIdsInOrder()
     {
         try (FanoutEngine engine = FanoutEngine.launch(new FanoutEngine.Context().dir(dir).chunked(false).ringSize(8)))

@@ -118,9 +118,11 @@ class PublishCommandTest
         try (Socket subscriber = subscribe(server.port(), "busy"))
         {
             final FanoutEngine engine = server.engine();
+            final CountDownLatch entered = new CountDownLatch(1);
             final CountDownLatch release = new CountDownLatch(1);
             final Runnable stall = () ->
             {
+                entered.countDown();
                 try
                 {
                     release.await();
@@ -137,6 +139,9 @@ class PublishCommandTest
             {
                 Thread.onSpinWait();
             }
+            // the sequencer may not have reached the end of its batch yet: it must be inside the stall before the
+            // listener goes, or it would pass without stalling and drain the ring
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             engine.sequencer().removeWakeListener(stall);
 
             process = publish(server.port(), "busy", "--batch.max", "3");

@@ -1,7 +1,9 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.codec.SseFrameEncoder;
+import io.ssefanout.engine.FrameRunHandler;
 import io.ssefanout.engine.Subscription;
+import io.ssefanout.engine.Topic;
 import io.ssefanout.engine.TopicFrameLog;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.CachedNanoClock;
@@ -38,6 +40,9 @@ final class SubscriberWriter
     /** Where a close-delimited stream's runs are copied without chunk framing; allocated for the first one. */
     private ByteBuffer plainRunByteBuffer;
     private UnsafeBuffer plainRunBuffer;
+    private final FrameRunHandler runHandler = this::sendRun;
+    /** The connection {@link #runHandler} writes to, set around each {@link Subscription#poll}. */
+    private Connection writingConnection;
 
     SubscriberWriter(
         final FanoutServer.Context ctx,
@@ -160,79 +165,56 @@ final class SubscriberWriter
     }
 
     /**
-     * Write a subscriber what it is owed: its pending control bytes first, then runs of frames from the logs.
-     * Hot path.
+     * Write a subscriber what it is owed: its pending control bytes first, then runs of frames from the logs through
+     * {@link Subscription#poll}. Hot path.
      */
     void writeSubscriber(final Connection connection)
     {
+        final Subscription subscription = connection.subscription;
+        writingConnection = connection;
         try
         {
-            final Subscription subscription = connection.subscription;
             for (int writes = 0; writes < MAX_WRITES_PER_CONNECTION_PER_CYCLE; writes++)
             {
                 if (connection.hasPendingOut() && !responder.flushPendingOut(connection))
                 {
                     return;
                 }
-                final int runLength = subscription.nextRun(writeMaxLength);
-                if (Subscription.LAPPED == runLength)
+                final int result = subscription.poll(runHandler, writeMaxLength, clock.nanoTime(), latencyHistogram);
+                switch (result)
                 {
-                    onLapped(connection);
-                    return;
-                }
-                if (0 == runLength)
-                {
-                    if (subscription.isHeldByWatermark())
-                    {
-                        addToBacklog(connection);
-                    }
-                    return;
-                }
-
-                final TopicSubscribers run = index.byId(subscription.runTopic().id()).useLog(subscription.runLog());
-                final int offset = subscription.runOffset();
-                if (null != connection.chunkFramingStripper)
-                {
-                    if (!writePlainRun(connection, subscription, offset, runLength))
-                    {
+                    case Subscription.POLL_IDLE:
                         return;
-                    }
-                    continue;
+                    case Subscription.POLL_HELD:
+                        addToBacklog(connection);
+                        return;
+                    case Subscription.POLL_LAPPED:
+                        onLapped(connection);
+                        return;
+                    case Subscription.POLL_TORN:
+                        counters.lappedDisconnects.increment();
+                        table.close(connection, "slow-consumer");
+                        return;
+                    case Subscription.POLL_FAILED:
+                        table.close(connection, "io-error");
+                        return;
+                    default:
+                        break;
                 }
-                final int bytesWritten;
-                if (connection.fd >= 0)
+                final int delivered = subscription.lastPollDeliveries();
+                counters.pendingDeliveries += delivered;
+                connection.eventsSent += delivered;
+                if (subscription.pollSkipCompleted())
                 {
-                    bytesWritten = NativeSend.send(connection.fd, run.logAddress + offset, runLength);
+                    queueReset(connection);
                 }
-                else
+                if (Subscription.POLL_PARTIAL == result || connection.hasPendingOut())
                 {
-                    run.logView.limit(offset + runLength).position(offset);
-                    bytesWritten = connection.channel.write(run.logView);
-                }
-                counters.pendingWrites++;
-                if (!subscription.isRunIntact())
-                {
-                    counters.lappedDisconnects.increment();
-                    table.close(connection, "slow-consumer");
-                    return;
-                }
-                if (bytesWritten > 0)
-                {
-                    counters.pendingBytes += bytesWritten;
-                    connection.bytesSent += bytesWritten;
-                    final int delivered = subscription.onRunConsumed(bytesWritten, clock.nanoTime(), latencyHistogram);
-                    counters.pendingDeliveries += delivered;
-                    connection.eventsSent += delivered;
-                    connection.lastWriteNs = clock.nanoTime();
-                    if (subscription.pollSkipCompleted())
+                    if (!connection.isWriteBlocked)
                     {
-                        queueReset(connection);
+                        counters.pendingShortWrites++;
+                        connection.awaitWritable();
                     }
-                }
-                if (bytesWritten < runLength)
-                {
-                    counters.pendingShortWrites++;
-                    connection.awaitWritable();
                     return;
                 }
             }
@@ -242,52 +224,82 @@ final class SubscriberWriter
         {
             table.close(connection, "io-error");
         }
+        finally
+        {
+            writingConnection = null;
+        }
+    }
+
+    /**
+     * One run to {@link #writingConnection}'s socket, straight from the shared log memory; a close-delimited
+     * stream's run goes through {@link #sendPlainRun}.
+     *
+     * @return bytes the socket took, or {@link Subscription#RUN_FAILED}.
+     */
+    private int sendRun(final Topic topic, final TopicFrameLog log, final int offset, final int length)
+    {
+        final Connection connection = writingConnection;
+        try
+        {
+            if (null != connection.chunkFramingStripper)
+            {
+                return sendPlainRun(connection, log, offset, length);
+            }
+            final TopicSubscribers run = index.byId(topic.id()).useLog(log);
+            final int bytesWritten;
+            if (connection.fd >= 0)
+            {
+                bytesWritten = NativeSend.send(connection.fd, run.logAddress + offset, length);
+            }
+            else
+            {
+                run.logView.limit(offset + length).position(offset);
+                bytesWritten = connection.channel.write(run.logView);
+            }
+            onBytesWritten(connection, bytesWritten);
+            return bytesWritten;
+        }
+        catch (final IOException ex)
+        {
+            return Subscription.RUN_FAILED;
+        }
     }
 
     /**
      * A close-delimited stream: copy the run without its chunk framing, check the copy is intact before a byte of it
-     * is sent, and consume the whole run; what the socket does not take waits in the connection's pending bytes.
-     *
-     * @return true when the socket took everything, false when the connection is blocked or closed.
+     * is sent, and take the whole run; what the socket does not take waits in the connection's pending bytes.
      */
-    boolean writePlainRun(
-        final Connection connection, final Subscription subscription, final int offset, final int runLength)
+    private int sendPlainRun(final Connection connection, final TopicFrameLog log, final int offset, final int length)
         throws IOException
     {
-        if (null == plainRunByteBuffer || plainRunByteBuffer.capacity() < runLength)
+        if (null == plainRunByteBuffer || plainRunByteBuffer.capacity() < length)
         {
-            plainRunByteBuffer = ByteBuffer.allocateDirect(Math.max(runLength, writeMaxLength));
+            plainRunByteBuffer = ByteBuffer.allocateDirect(Math.max(length, writeMaxLength));
             plainRunBuffer = new UnsafeBuffer(plainRunByteBuffer);
         }
-        final int plainLength = connection.chunkFramingStripper.strip(
-            subscription.runLog().data(), offset, runLength, plainRunBuffer, 0);
-        if (!subscription.isRunIntact())
+        final int plainLength = connection.chunkFramingStripper.strip(log.data(), offset, length, plainRunBuffer, 0);
+        if (!connection.subscription.isRunIntact())
         {
-            counters.lappedDisconnects.increment();
-            table.close(connection, "slow-consumer");
-            return false;
+            return 0;
         }
         final ByteBuffer plain = plainRunByteBuffer.limit(plainLength).position(0);
-        final int bytesWritten = connection.channel.write(plain);
-        counters.pendingWrites++;
-        counters.pendingBytes += bytesWritten;
-        connection.bytesSent += bytesWritten;
-        final int delivered = subscription.onRunConsumed(runLength, clock.nanoTime(), latencyHistogram);
-        counters.pendingDeliveries += delivered;
-        connection.eventsSent += delivered;
-        connection.lastWriteNs = clock.nanoTime();
-        if (subscription.pollSkipCompleted())
-        {
-            queueReset(connection);
-        }
+        onBytesWritten(connection, connection.channel.write(plain));
         if (plain.hasRemaining())
         {
-            counters.pendingShortWrites++;
             connection.appendPendingOut(plain);
-            connection.awaitWritable();
-            return false;
         }
-        return true;
+        return length;
+    }
+
+    private void onBytesWritten(final Connection connection, final int bytesWritten)
+    {
+        counters.pendingWrites++;
+        if (bytesWritten > 0)
+        {
+            counters.pendingBytes += bytesWritten;
+            connection.bytesSent += bytesWritten;
+            connection.lastWriteNs = clock.nanoTime();
+        }
     }
 
     void onLapped(final Connection connection)
