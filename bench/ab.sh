@@ -3,15 +3,18 @@
 # alternating A and B per scenario in one run. Server pinned to CPU 0, load generator to CPU 1, port 18083.
 #
 #   bench/ab.sh --a "-Dfanout.io.pass.gap.max=0" --b "" --scenarios "100x1000 1000x100 5000x100 100x5000" [--out DIR]
+#   bench/ab.sh --a-jar old/fanout.jar --b-jar tools/target/fanout.jar ...   # two builds, same settings
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"
-a=""; b=""; scenarios="100x1000 1000x100 5000x100 100x5000"; duration=15; warmup=5
+a=""; b=""; a_jar=""; b_jar=""; scenarios="100x1000 1000x100 5000x100 100x5000"; duration=15; warmup=5
 out="$repo/bench/results/ab-$(date -u +%Y%m%d-%H%M%S)"
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) a="$2"; shift 2;;
     --b) b="$2"; shift 2;;
+    --a-jar) a_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2;;
+    --b-jar) b_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2;;
     --scenarios) scenarios="$2"; shift 2;;
     --duration) duration="$2"; shift 2;;
     --warmup) warmup="$2"; shift 2;;
@@ -26,10 +29,12 @@ work="$(mktemp -d /tmp/fanout-ab.XXXXXX)"
 cp -r "$shared" "$work/"
 (cd "$work/bench/loadgen" && mvn -q -B package)
 loadgen="$work/bench/loadgen/target/sse-loadgen.jar"
-{ echo "date: $(date -u +%FT%TZ)"; echo "commit: $(cd "$repo" && git rev-parse --short HEAD)"; echo "A: $a"; echo "B: $b"; } > "$out/env.txt"
+a_jar="${a_jar:-$jar}"; b_jar="${b_jar:-$jar}"
+{ echo "date: $(date -u +%FT%TZ)"; echo "commit: $(cd "$repo" && git rev-parse --short HEAD)";
+  echo "A: $a $a_jar"; echo "B: $b $b_jar"; } > "$out/env.txt"
 
-run() { # label settings conns rate
-  taskset -c 0 java -Xmx1g -XX:+UseParallelGC $2 -Dfanout.dir="$work/ids" -jar "$jar" server --port 18083 \
+run() { # label settings conns rate jar
+  taskset -c 0 java -Xmx1g -XX:+UseParallelGC $2 -Dfanout.dir="$work/ids" -jar "$5" server --port 18083 \
     > "$out/server-$1.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18083/health && break; sleep 0.2; done
@@ -41,8 +46,8 @@ run() { # label settings conns rate
 }
 for scenario in $scenarios; do
   conns="${scenario%x*}"; rate="${scenario#*x}"
-  run "A-$scenario" "$a" "$conns" "$rate"
-  run "B-$scenario" "$b" "$conns" "$rate"
+  run "A-$scenario" "$a" "$conns" "$rate" "$a_jar"
+  run "B-$scenario" "$b" "$conns" "$rate" "$b_jar"
 done
 python3 - "$out/results.jsonl" > "$out/summary.md" <<'PY'
 import json, sys
