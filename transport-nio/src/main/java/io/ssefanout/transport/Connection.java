@@ -16,10 +16,6 @@ import java.nio.channels.SocketChannel;
  */
 final class Connection
 {
-    static final int READING_REQUESTS = 0;
-    static final int STREAMING = 1;
-    static final int CLOSING = 2;
-
     final SocketChannel channel;
     /** The socket's descriptor for {@link NativeSend}, -1 to write through the channel (and once closed). */
     int fd = -1;
@@ -27,7 +23,7 @@ final class Connection
     final boolean isOverLimit;
     final long connectionId;
     SelectionKey key;
-    int state = READING_REQUESTS;
+    ConnectionState state = ConnectionState.READING_REQUESTS;
     int agentIndex = -1;
 
     /** Bytes of an incomplete request kept between reads; allocated on first need. */

@@ -76,7 +76,7 @@ public final class ConnectionRecord
             }
         }
         final String reason = null != connection.closeReason ? connection.closeReason :
-            Connection.STREAMING == connection.state ? "closed" : "response-complete";
+            ConnectionState.STREAMING == connection.state ? "closed" : "response-complete";
         return new ConnectionRecord(
             connection.connectionId,
             String.valueOf(connection.remoteAddress),

@@ -78,7 +78,7 @@ final class ConnectionSweeper
                 continue;
             }
             final Connection connection = table.get(i);
-            if (Connection.STREAMING == connection.state)
+            if (ConnectionState.STREAMING == connection.state)
             {
                 if (connection.expiresAtMs < nowMs)
                 {
@@ -99,7 +99,7 @@ final class ConnectionSweeper
                     busy++;
                 }
             }
-            else if (Connection.READING_REQUESTS == connection.state)
+            else if (ConnectionState.READING_REQUESTS == connection.state)
             {
                 if (0 != connection.requestStartNs && nowNs - connection.requestStartNs > ctx.requestTimeoutNs())
                 {

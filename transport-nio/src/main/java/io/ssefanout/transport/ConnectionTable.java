@@ -90,7 +90,7 @@ final class ConnectionTable
             moved.agentIndex = index;
         }
         connection.agentIndex = -1;
-        connection.state = Connection.CLOSING;
+        connection.state = ConnectionState.CLOSING;
         connection.isWriteBlocked = true;
         connection.fd = -1;   // the number may be reused by the next socket the process opens
         if (null != connection.key)

@@ -6,10 +6,14 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -230,7 +234,10 @@ public final class FanoutServer implements AutoCloseable
         private String ioIdleStrategy = TransportConfiguration.ioIdleStrategy();
         private long heartbeatIntervalNs = TransportConfiguration.heartbeatIntervalNs();
         private long retryHintMs = TransportConfiguration.retryHintMs();
-        private String slowConsumerPolicy = TransportConfiguration.slowConsumerPolicy();
+        private String slowConsumerPolicyName = TransportConfiguration.slowConsumerPolicy();
+        private SlowConsumerPolicy slowConsumerPolicy;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
         private boolean nativeSend = TransportConfiguration.nativeSend();
@@ -244,6 +251,7 @@ public final class FanoutServer implements AutoCloseable
         private int topicsPerSubscriptionMax = TransportConfiguration.topicsPerSubscriptionMax();
         private int publishBatchMaxLength = TransportConfiguration.publishBatchMaxLength();
         private int publishBatchMaxEvents = TransportConfiguration.publishBatchMaxEvents();
+        private boolean isPublishBatchMaxEventsSet = TransportConfiguration.isPublishBatchMaxEventsSet();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
         private int connectionsMax = TransportConfiguration.connectionsMax();
         private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
@@ -275,7 +283,7 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new IllegalArgumentException(TransportConfiguration.HEARTBEAT_INTERVAL_PROP_NAME + " must be > 0");
             }
-            SlowConsumerPolicy.of(slowConsumerPolicy);
+            slowConsumerPolicy = SlowConsumerPolicy.of(slowConsumerPolicyName);
             if (!isAuthenticatorSet)
             {
                 authenticator = TransportConfiguration.authenticator();
@@ -291,6 +299,11 @@ public final class FanoutServer implements AutoCloseable
             }
             // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
             errorHandler = engineContext.errorHandler();
+            if (!isPublishBatchMaxEventsSet)
+            {
+                // the default follows a smaller ring; a value given explicitly is checked as given
+                publishBatchMaxEvents = Math.min(publishBatchMaxEvents, engineContext.ringSize());
+            }
             if (publishBatchMaxEvents < 1 || publishBatchMaxEvents > engineContext.ringSize())
             {
                 throw new IllegalArgumentException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME +
@@ -445,9 +458,9 @@ public final class FanoutServer implements AutoCloseable
         /**
          * @return slow-consumer policy name.
          */
-        public String slowConsumerPolicy()
+        public SlowConsumerPolicy slowConsumerPolicy()
         {
-            return slowConsumerPolicy;
+            return null != slowConsumerPolicy ? slowConsumerPolicy : SlowConsumerPolicy.of(slowConsumerPolicyName);
         }
 
         /**
@@ -456,7 +469,7 @@ public final class FanoutServer implements AutoCloseable
          */
         public Context slowConsumerPolicy(final String slowConsumerPolicy)
         {
-            this.slowConsumerPolicy = slowConsumerPolicy;
+            this.slowConsumerPolicyName = slowConsumerPolicy;
             return this;
         }
 
@@ -720,6 +733,7 @@ public final class FanoutServer implements AutoCloseable
         public Context publishBatchMaxEvents(final int publishBatchMaxEvents)
         {
             this.publishBatchMaxEvents = publishBatchMaxEvents;
+            this.isPublishBatchMaxEventsSet = true;
             return this;
         }
 
@@ -870,7 +884,43 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @return the error handler.
+         * @return the clock the I/O agents read.
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * @param nanoClock the clock the I/O agents read (timers, latency, the pass gap); tests drive their own.
+         * @return this.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * @return the wall clock token expiry is checked against.
+         */
+        public EpochClock epochClock()
+        {
+            return epochClock;
+        }
+
+        /**
+         * @param epochClock the wall clock token expiry is checked against; tests drive their own.
+         * @return this.
+         */
+        public Context epochClock(final EpochClock epochClock)
+        {
+            this.epochClock = epochClock;
+            return this;
+        }
+
+        /**
+         * @return where unexpected errors go.
          */
         public ErrorHandler errorHandler()
         {

@@ -90,7 +90,7 @@ final class HttpRequestAdapter
 
     void onReadable(final Connection connection) throws IOException
     {
-        if (Connection.READING_REQUESTS != connection.state)
+        if (ConnectionState.READING_REQUESTS != connection.state)
         {
             readByteBuffer.clear();
             if (connection.channel.read(readByteBuffer) < 0)
@@ -139,7 +139,7 @@ final class HttpRequestAdapter
 
         int length = target.position();
         int offset = 0;
-        while (offset < length && Connection.READING_REQUESTS == connection.state)
+        while (offset < length && ConnectionState.READING_REQUESTS == connection.state)
         {
             final int consumed = onRequestBytes(connection, view, offset, length - offset);
             if (consumed <= 0)
@@ -156,14 +156,14 @@ final class HttpRequestAdapter
         }
 
         final int leftover = length - offset;
-        if (Connection.READING_REQUESTS == connection.state && leftover > 0)
+        if (ConnectionState.READING_REQUESTS == connection.state && leftover > 0)
         {
             keepRequestBytes(connection, view, offset, leftover);
         }
         else
         {
             connection.inLength = 0;
-            if (Connection.STREAMING == connection.state && null != connection.inByteBuffer)
+            if (ConnectionState.STREAMING == connection.state && null != connection.inByteBuffer)
             {
                 connection.inByteBuffer = null;
                 connection.inBuffer = null;
@@ -272,7 +272,7 @@ final class HttpRequestAdapter
                     connection, buffer, targetOffset + 9, pathLength - 9, queryOffset, queryLength,
                     bodyOffset, bodyLength, keepAlive);
             }
-            return Connection.CLOSING == connection.state ? -1 : requestLength;
+            return ConnectionState.CLOSING == connection.state ? -1 : requestLength;
         }
 
         if (parser.contentLength() > 0 || parser.isChunked())
@@ -293,8 +293,8 @@ final class HttpRequestAdapter
                 return keepAlive ? headLength : -1;
             }
             subscribeHandler.onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength, keepAlive);
-            return Connection.STREAMING == connection.state || (isHeadRequest && keepAlive &&
-                Connection.READING_REQUESTS == connection.state) ? headLength : -1;
+            return ConnectionState.STREAMING == connection.state || (isHeadRequest && keepAlive &&
+                ConnectionState.READING_REQUESTS == connection.state) ? headLength : -1;
         }
 
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/health"))

@@ -104,7 +104,7 @@ final class HttpResponder
         }
         if (!keepAlive)
         {
-            connection.state = Connection.CLOSING;
+            connection.state = ConnectionState.CLOSING;
         }
         if (!connection.isWriteBlocked && flushPendingOut(connection) && !keepAlive)
         {
@@ -170,7 +170,7 @@ final class HttpResponder
             final ByteBuffer bytes = response.byteBuffer();
             bytes.limit(length);
             connection.appendPendingOut(bytes);
-            connection.state = Connection.CLOSING;
+            connection.state = ConnectionState.CLOSING;
             if (flushPendingOut(connection))
             {
                 table.close(connection);
@@ -230,7 +230,7 @@ final class HttpResponder
         writeInOrder(connection, isHeadRequest ? writer.headersByteBuffer() : writer.byteBuffer());
         if (!keepAlive)
         {
-            connection.state = Connection.CLOSING;
+            connection.state = ConnectionState.CLOSING;
             if (!connection.hasPendingOut())
             {
                 table.close(connection);

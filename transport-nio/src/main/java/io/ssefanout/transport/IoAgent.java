@@ -11,6 +11,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -65,6 +66,8 @@ final class IoAgent implements Agent
     private final Consumer<SelectionKey> requestKeyHandler = this::onRequestSelected;
     private final Runnable requestPoller = this::pollRequests;
     private final ConnectionAdmission admission;
+    private final NanoClock nanoClock;
+    /** Read once per duty cycle; every room reads the cached value. */
     private final CachedNanoClock clock = new CachedNanoClock();
     private final DrainState drainState = new DrainState();
     private final Histogram latencyHistogram;
@@ -96,6 +99,7 @@ final class IoAgent implements Agent
         final ConnectionAdmission admission) throws IOException
     {
         this.roleName = "fanout-io-" + agentId;
+        this.nanoClock = ctx.nanoClock();
         this.ctx = ctx;
         this.admission = admission;
         this.selector = Selector.open();
@@ -110,7 +114,7 @@ final class IoAgent implements Agent
             ctx.heartbeatIntervalNs(), Math.min(ctx.requestTimeoutNs(), ctx.keepAliveTimeoutNs()));
         this.sweepIntervalNs = Math.max(MIN_SWEEP_INTERVAL_NS, Math.min(MAX_SWEEP_INTERVAL_NS, shortestTimerNs / 8));
 
-        final EpochClock epochClock = System::currentTimeMillis;
+        final EpochClock epochClock = ctx.epochClock();
         final HttpRequestParser parser =
             new HttpRequestParser(ctx.requestLineMaxLength(), ctx.headerMaxLength(), ctx.headerMaxCount());
         // a batch is answered with one id (at most 16 digits below 2^53) and a line end per event
@@ -190,7 +194,7 @@ final class IoAgent implements Agent
      */
     long deferredPassNs()
     {
-        final long remainingNs = nextPassNs - System.nanoTime();
+        final long remainingNs = nextPassNs - nanoClock.nanoTime();
         return remainingNs > 0 && index.hasMovedTopic() ? remainingNs : 0;
     }
 
@@ -219,7 +223,7 @@ final class IoAgent implements Agent
     @Override
     public int doWork() throws IOException
     {
-        final long nowNs = System.nanoTime();
+        final long nowNs = nanoClock.nanoTime();
         clock.update(nowNs);
         int workCount = newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
         workCount += selector.selectNow(selectedKeyHandler);
@@ -231,7 +235,7 @@ final class IoAgent implements Agent
             {
                 // a busy pass is followed by a pause as long as itself (capped), so what arrives meanwhile is
                 // batched into the next pass's writes: fewer syscalls exactly when passes run back to back
-                final long passEndNs = System.nanoTime();
+                final long passEndNs = nanoClock.nanoTime();
                 nextPassNs = passEndNs + Math.min(passEndNs - nowNs, passGapMaxNs);
             }
             workCount += topicsMoved;
@@ -257,7 +261,7 @@ final class IoAgent implements Agent
         for (int i = table.count() - 1; i >= 0; i--)
         {
             final Connection connection = table.get(i);
-            if (Connection.STREAMING == connection.state && !connection.hasPendingOut() &&
+            if (ConnectionState.STREAMING == connection.state && !connection.hasPendingOut() &&
                 !connection.subscription.isMidFrame())
             {
                 try
@@ -357,7 +361,7 @@ final class IoAgent implements Agent
     private void onRequestSelected(final SelectionKey key)
     {
         final Connection connection = (Connection)key.attachment();
-        if (key.isValid() && Connection.READING_REQUESTS == connection.state && !connection.isWriteBlocked &&
+        if (key.isValid() && ConnectionState.READING_REQUESTS == connection.state && !connection.isWriteBlocked &&
             (key.readyOps() & SelectionKey.OP_READ) != 0)
         {
             try
@@ -383,11 +387,11 @@ final class IoAgent implements Agent
             return;
         }
         connection.resumeWrites();
-        if (Connection.STREAMING == connection.state)
+        if (ConnectionState.STREAMING == connection.state)
         {
             writer.writeSubscriber(connection);
         }
-        else if (Connection.CLOSING == connection.state)
+        else if (ConnectionState.CLOSING == connection.state)
         {
             table.close(connection);
         }

@@ -202,7 +202,7 @@ final class SubscribeHandler
 
         final Subscription subscription = engine.subscribe(topics, lastEventId);
         connection.subscription = subscription;
-        connection.state = Connection.STREAMING;
+        connection.state = ConnectionState.STREAMING;
         connection.requestStartNs = 0;
         connection.lastWriteNs = clock.nanoTime();
 

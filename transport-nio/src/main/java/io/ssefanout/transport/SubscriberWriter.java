@@ -59,7 +59,7 @@ final class SubscriberWriter
         this.counters = counters;
         this.clock = clock;
         this.latencyHistogram = latencyHistogram;
-        this.slowConsumerPolicy = SlowConsumerPolicy.of(ctx.slowConsumerPolicy());
+        this.slowConsumerPolicy = ctx.slowConsumerPolicy();
         this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
         this.writeMaxLength = ctx.writeMaxLength();
     }
@@ -143,7 +143,7 @@ final class SubscriberWriter
             final Connection connection = pending[i];
             pending[i] = null;
             connection.isInBacklog = false;
-            if (Connection.STREAMING == connection.state && !connection.isWriteBlocked)
+            if (ConnectionState.STREAMING == connection.state && !connection.isWriteBlocked)
             {
                 writeSubscriber(connection);
             }

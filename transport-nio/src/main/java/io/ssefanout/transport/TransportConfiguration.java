@@ -318,6 +318,14 @@ public final class TransportConfiguration
     }
 
     /**
+     * @return true when {@link #PUBLISH_BATCH_MAX_EVENTS_PROP_NAME} is given (else its default follows a smaller ring).
+     */
+    public static boolean isPublishBatchMaxEventsSet()
+    {
+        return null != System.getProperty(PUBLISH_BATCH_MAX_EVENTS_PROP_NAME);
+    }
+
+    /**
      * @return {@link #SHUTDOWN_TIMEOUT_PROP_NAME} or its default, in nanoseconds.
      */
     public static long shutdownTimeoutNs()
