@@ -1,5 +1,10 @@
 package io.ssefanout.engine;
 
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
 import org.agrona.SystemUtil;
 
 import java.nio.file.Path;
@@ -130,5 +135,23 @@ public final class EngineConfiguration
     public static int topicsMax()
     {
         return Integer.getInteger(TOPICS_MAX_PROP_NAME, TOPICS_MAX_DEFAULT);
+    }
+
+    /**
+     * The Disruptor wait strategy for an alias of {@link #WAIT_STRATEGY_PROP_NAME}.
+     *
+     * @param name blocking, sleeping, yielding or busy-spin.
+     * @return a new wait strategy.
+     */
+    public static WaitStrategy waitStrategy(final String name)
+    {
+        switch (name)
+        {
+            case "blocking": return new BlockingWaitStrategy();
+            case "sleeping": return new SleepingWaitStrategy();
+            case "yielding": return new YieldingWaitStrategy();
+            case "busy-spin": return new BusySpinWaitStrategy();
+            default: throw new IllegalArgumentException("unknown " + WAIT_STRATEGY_PROP_NAME + ": " + name);
+        }
     }
 }

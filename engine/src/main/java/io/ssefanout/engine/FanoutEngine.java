@@ -2,15 +2,10 @@ package io.ssefanout.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.BlockingWaitStrategy;
-import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
-import com.lmax.disruptor.WaitStrategy;
-import com.lmax.disruptor.YieldingWaitStrategy;
 import io.ssefanout.codec.SseFrameEncoder;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -22,8 +17,6 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -61,9 +54,7 @@ public final class FanoutEngine implements AutoCloseable
     private final AtomicCounter eventsPublished;
     private final AtomicCounter eventsRejectedRingFull;
     private final AtomicInteger publishersInFlight = new AtomicInteger();
-    private final AtomicCounter topicCount;
-    private final List<TopicFrameLog> logs = new ArrayList<>();
-    private long logMemoryUsed;
+    private final FrameLogAllocator logAllocator;
     private volatile boolean isAcceptingPublishes = true;
     private boolean isIngestStopped;
     private boolean isClosed;
@@ -75,7 +66,8 @@ public final class FanoutEngine implements AutoCloseable
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
         this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
-        this.topicCount = counters.get(CounterDescriptor.TOPICS);
+        this.logAllocator = new FrameLogAllocator(ctx.logCapacity(), ctx.logIndexCapacity(), ctx.logMemoryMax(),
+            ctx.errorHandler(), counters.get(CounterDescriptor.TOPICS));
         this.eventsPublished = counters.get(CounterDescriptor.EVENTS_PUBLISHED);
         this.eventsRejectedRingFull = counters.get(CounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
@@ -90,7 +82,8 @@ public final class FanoutEngine implements AutoCloseable
             event.payload.wrap(slab, base + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH, ctx.payloadMaxLength());
             return event;
         };
-        this.ringBuffer = RingBuffer.createMultiProducer(factory, ctx.ringSize(), waitStrategy(ctx.waitStrategy()));
+        this.ringBuffer = RingBuffer.createMultiProducer(
+            factory, ctx.ringSize(), EngineConfiguration.waitStrategy(ctx.waitStrategy()));
         this.processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), sequencer);
         this.processor.setExceptionHandler(new SequencerExceptionHandler(ctx.errorHandler()));
         ringBuffer.addGatingSequences(processor.getSequence());
@@ -186,7 +179,7 @@ public final class FanoutEngine implements AutoCloseable
             return INVALID;
         }
 
-        if (null == topic.log() && !newLog(topic))
+        if (null == topic.log() && !logAllocator.ensureLog(topic))
         {
             return NO_LOG_MEMORY;
         }
@@ -248,7 +241,7 @@ public final class FanoutEngine implements AutoCloseable
                 return INVALID;
             }
             final Topic topic = batch.topic(i);
-            if (null == topic.log() && !newLog(topic))
+            if (null == topic.log() && !logAllocator.ensureLog(topic))
             {
                 return NO_LOG_MEMORY;
             }
@@ -355,49 +348,11 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
-     * Give a topic its frame log, within the log memory budget. Control path: once per topic, on the first publish,
-     * on the publisher's thread; the sequencer only ever writes logs that exist.
-     */
-    private boolean newLog(final Topic topic)
-    {
-        synchronized (logs)
-        {
-            if (null != topic.log())
-            {
-                return true;
-            }
-            final long bytes = (long)ctx.logCapacity() + (long)ctx.logIndexCapacity() * TopicFrameLog.INDEX_ENTRY_LENGTH;
-            if (isClosed || logMemoryUsed + bytes > ctx.logMemoryMax())
-            {
-                return false;
-            }
-            final TopicFrameLog log;
-            try
-            {
-                log = new TopicFrameLog(ctx.logCapacity(), ctx.logIndexCapacity());
-            }
-            catch (final OutOfMemoryError ex)
-            {
-                ctx.errorHandler().onError(ex);
-                return false;
-            }
-            logMemoryUsed += bytes;
-            logs.add(log);
-            topic.log(log);
-            topicCount.setRelease(logs.size());
-            return true;
-        }
-    }
-
-    /**
      * @return bytes taken by topic logs.
      */
     public long logMemoryUsed()
     {
-        synchronized (logs)
-        {
-            return logMemoryUsed;
-        }
+        return logAllocator.memoryUsed();
     }
 
     /**
@@ -500,28 +455,10 @@ public final class FanoutEngine implements AutoCloseable
         }
         isClosed = true;
         stopIngest(ctx.shutdownTimeoutNs());
-        synchronized (logs)
-        {
-            for (final TopicFrameLog log : logs)
-            {
-                log.close();
-            }
-            logs.clear();
-        }
+        logAllocator.close();
         BufferUtil.free(slab);
     }
 
-    private static WaitStrategy waitStrategy(final String name)
-    {
-        switch (name)
-        {
-            case "blocking": return new BlockingWaitStrategy();
-            case "sleeping": return new SleepingWaitStrategy();
-            case "yielding": return new YieldingWaitStrategy();
-            case "busy-spin": return new BusySpinWaitStrategy();
-            default: throw new IllegalArgumentException("unknown " + EngineConfiguration.WAIT_STRATEGY_PROP_NAME + ": " + name);
-        }
-    }
 
     private static final class SequencerExceptionHandler implements ExceptionHandler<IngestEvent>
     {

@@ -4,17 +4,11 @@ import io.ssefanout.engine.FanoutEngine;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.NoOpIdleStrategy;
-import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
@@ -33,7 +27,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class FanoutServer implements AutoCloseable
 {
-    private static final long SELECT_TIMEOUT_MS = 50;
 
     private final Context ctx;
     private final FanoutEngine engine;
@@ -74,7 +67,7 @@ public final class FanoutServer implements AutoCloseable
             for (int i = 0; i < ioAgents.length; i++)
             {
                 ioRunners[i] = new AgentRunner(
-                    idleStrategy(ctx.ioIdleStrategy(), ioAgents[i]), ctx.errorHandler(), errorCounter(engine), ioAgents[i]);
+                    TransportConfiguration.idleStrategy(ctx.ioIdleStrategy(), ioAgents[i]), ctx.errorHandler(), errorCounter(engine), ioAgents[i]);
                 AgentRunner.startOnThread(ioRunners[i]);
             }
             this.acceptorRunner = new AgentRunner(
@@ -203,20 +196,6 @@ public final class FanoutServer implements AutoCloseable
         return engine.counters().get(io.ssefanout.engine.CounterDescriptor.ERRORS);
     }
 
-    private static IdleStrategy idleStrategy(final String name, final IoAgent agent)
-    {
-        switch (name)
-        {
-            case "select": return new SelectorIdleStrategy(agent, agent.selector(), SELECT_TIMEOUT_MS);
-            case "noop": return new NoOpIdleStrategy();
-            case "spin": return new BusySpinIdleStrategy();
-            case "yield": return new YieldingIdleStrategy();
-            case "backoff": return new BackoffIdleStrategy();
-            case "sleep-ns": return new SleepingIdleStrategy();
-            default: throw new IllegalArgumentException(
-                "unknown " + TransportConfiguration.IO_IDLE_STRATEGY_PROP_NAME + ": " + name);
-        }
-    }
 
     /**
      * Server configuration, initialised from {@link TransportConfiguration}; holds the engine's context too.

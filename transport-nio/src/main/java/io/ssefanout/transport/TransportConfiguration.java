@@ -1,6 +1,12 @@
 package io.ssefanout.transport;
 
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -386,5 +392,29 @@ public final class TransportConfiguration
     public static boolean printConfigurationOnStart()
     {
         return Boolean.getBoolean(PRINT_CONFIGURATION_PROP_NAME);
+    }
+
+    /** Longest block in select() with the select idle strategy, so the agent still runs its timers. */
+    private static final long SELECT_TIMEOUT_MS = 50;
+
+    /**
+     * The I/O agents' idle strategy for an alias of {@link #IO_IDLE_STRATEGY_PROP_NAME}.
+     *
+     * @param name  select, noop, spin, yield, backoff or sleep-ns.
+     * @param agent the agent it idles (select blocks in the agent's selector).
+     * @return a new idle strategy.
+     */
+    static IdleStrategy idleStrategy(final String name, final IoAgent agent)
+    {
+        switch (name)
+        {
+            case "select": return new SelectorIdleStrategy(agent, agent.selector(), SELECT_TIMEOUT_MS);
+            case "noop": return new NoOpIdleStrategy();
+            case "spin": return new BusySpinIdleStrategy();
+            case "yield": return new YieldingIdleStrategy();
+            case "backoff": return new BackoffIdleStrategy();
+            case "sleep-ns": return new SleepingIdleStrategy();
+            default: throw new IllegalArgumentException("unknown " + IO_IDLE_STRATEGY_PROP_NAME + ": " + name);
+        }
     }
 }
