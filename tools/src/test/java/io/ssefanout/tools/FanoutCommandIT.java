@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * subscribers and exits 0.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FanoutCommandTest
+class FanoutCommandIT
 {
     private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
 

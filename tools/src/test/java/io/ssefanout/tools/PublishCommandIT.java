@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * printed; a server that is not up yet or answers 503 is retried until it takes the events, each exactly once.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PublishCommandTest
+class PublishCommandIT
 {
     private static final Pattern ID_FIELD = Pattern.compile("id: (\\d+)\r?\n(?:event: \\S+\r?\n)?data: ([^\r\n]*)");
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * DOM it renders holds live ticks. Runs wherever Chromium is installed ({@code .ci/run} installs it).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class DemoPageBrowserTest
+class DemoPageBrowserIT
 {
     private static final Path CHROMIUM = Paths.get(System.getProperty("fanout.test.chromium", "/usr/bin/chromium"));
 

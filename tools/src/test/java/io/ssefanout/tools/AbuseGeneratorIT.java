@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * promises, the churn and slow-loris loops run, and the server is healthy afterwards with no error counted.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AbuseGeneratorTest
+class AbuseGeneratorIT
 {
     @TempDir
     Path dir;

@@ -19,7 +19,7 @@ import static io.ssefanout.transport.ServerFixture.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ManySubscribersTest
+class ManySubscribersIT
 {
     private static final int SUBSCRIBERS = 1000;
     private static final int EVENTS = 200;

@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are back to their baseline and the heap has not grown.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AbuseTest
+class AbuseIT
 {
     @TempDir
     Path dir;

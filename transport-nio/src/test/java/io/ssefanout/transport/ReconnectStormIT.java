@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the new server with their Last-Event-ID; none has lost an event and every later event reaches every one.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ReconnectStormTest
+class ReconnectStormIT
 {
     private static final int SUBSCRIBERS = 5000;
     private static final long RETRY_HINT_MS = 1000;
