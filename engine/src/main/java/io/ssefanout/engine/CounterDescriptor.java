@@ -1,115 +1,28 @@
 package io.ssefanout.engine;
 
 /**
- * The system counters: a stable id, a Prometheus metric name, its type and a human label.
+ * One system counter: a stable id, a Prometheus metric name, its type and a human label. Each module that moves
+ * counters lists its own in an enum ({@link EngineCounterDescriptor}, the transport's); ids never repeat.
  */
-public enum CounterDescriptor
+public interface CounterDescriptor
 {
-    /** Events accepted into the ingest ring. */
-    EVENTS_PUBLISHED(0, "fanout_events_published_total", "counter", "Events accepted into the ingest ring"),
-    /** Events refused because the ring was full. */
-    EVENTS_REJECTED_RING_FULL(1, "fanout_events_rejected_ring_full_total", "counter", "Events refused, ring full"),
-    /** Frames appended to topic logs by the sequencer. */
-    FRAMES_APPENDED(2, "fanout_frames_appended_total", "counter", "Frames encoded into topic logs"),
-    /** Open client connections of any kind. */
-    CONNECTIONS_OPEN(3, "fanout_connections_open", "gauge", "Open client connections"),
-    /** Open event-stream subscriptions. */
-    SUBSCRIBERS_OPEN(4, "fanout_subscribers_open", "gauge", "Open event-stream subscribers"),
-    /** Connections accepted since start. */
-    CONNECTIONS_ACCEPTED(5, "fanout_connections_accepted_total", "counter", "Connections accepted"),
-    /** Events delivered to subscribers (one per event per subscriber). */
-    DELIVERIES(6, "fanout_deliveries_total", "counter", "Events delivered to subscribers"),
-    /** Bytes written to client sockets. */
-    BYTES_WRITTEN(7, "fanout_bytes_written_total", "counter", "Bytes written to clients"),
-    /** Socket write calls. */
-    SOCKET_WRITES(8, "fanout_socket_writes_total", "counter", "Socket write calls"),
-    /** Writes that took fewer bytes than offered. */
-    SHORT_WRITES(9, "fanout_short_writes_total", "counter", "Short socket writes"),
-    /** Subscribers overtaken by their log and disconnected. */
-    LAPPED_DISCONNECTS(10, "fanout_lapped_disconnects_total", "counter", "Slow subscribers disconnected"),
-    /** Subscribers overtaken by their log and moved to the newest frame. */
-    LAPPED_SKIPS(11, "fanout_lapped_skips_total", "counter", "Slow subscribers skipped ahead"),
-    /** Heartbeat comments sent. */
-    HEARTBEATS_SENT(12, "fanout_heartbeats_sent_total", "counter", "Heartbeats sent"),
-    /** Resume points older than the retained history, signalled with a reset event. */
-    RESETS_SENT(13, "fanout_resets_sent_total", "counter", "Reset events sent on resume"),
-    /** Unexpected errors. */
-    ERRORS(14, "fanout_errors_total", "counter", "Unexpected errors"),
-    /** Topics with a frame log. */
-    TOPICS(15, "fanout_topics", "gauge", "Topics with a frame log"),
-    /** HTTP requests rejected: malformed (400). */
-    REJECTS_BAD_REQUEST(16, "fanout_rejects_bad_request_total", "counter", "Requests rejected 400"),
-    /** HTTP requests rejected: unknown path (404). */
-    REJECTS_NOT_FOUND(17, "fanout_rejects_not_found_total", "counter", "Requests rejected 404"),
-    /** HTTP requests rejected: method not allowed (405). */
-    REJECTS_METHOD_NOT_ALLOWED(18, "fanout_rejects_method_not_allowed_total", "counter", "Requests rejected 405"),
-    /** HTTP requests rejected: incomplete in time (408). */
-    REJECTS_TIMEOUT(19, "fanout_rejects_timeout_total", "counter", "Requests rejected 408"),
-    /** HTTP requests rejected: length required (411). */
-    REJECTS_LENGTH_REQUIRED(20, "fanout_rejects_length_required_total", "counter", "Requests rejected 411"),
-    /** HTTP requests rejected: payload too large (413). */
-    REJECTS_PAYLOAD_TOO_LARGE(21, "fanout_rejects_payload_too_large_total", "counter", "Requests rejected 413"),
-    /** HTTP requests rejected: request line too long (414). */
-    REJECTS_URI_TOO_LONG(22, "fanout_rejects_uri_too_long_total", "counter", "Requests rejected 414"),
-    /** HTTP requests rejected: header section too large (431). */
-    REJECTS_HEADERS_TOO_LARGE(23, "fanout_rejects_headers_too_large_total", "counter", "Requests rejected 431"),
-    /** HTTP requests rejected: unavailable (503). */
-    REJECTS_UNAVAILABLE(24, "fanout_rejects_unavailable_total", "counter", "Requests rejected 503"),
-    /** HTTP requests rejected: version (505). */
-    REJECTS_VERSION(25, "fanout_rejects_http_version_total", "counter", "Requests rejected 505"),
-    /** Publish requests answered 200. */
-    PUBLISH_REQUESTS(26, "fanout_publish_requests_total", "counter", "Publish requests accepted"),
-    /** Connections turned away over a connection limit. */
-    REJECTS_OVER_LIMIT(27, "fanout_rejects_connection_limit_total", "counter", "Connections over a limit"),
-    /** Requests without an acceptable token (401). */
-    REJECTS_UNAUTHORIZED(28, "fanout_rejects_unauthorized_total", "counter", "Requests rejected 401"),
-    /** Requests for a topic the token does not cover (403). */
-    REJECTS_FORBIDDEN(29, "fanout_rejects_forbidden_total", "counter", "Requests rejected 403"),
-    /** Event streams ended because the token they were opened with expired. */
-    STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry");
-
-    private final int id;
-    private final String metricName;
-    private final String metricType;
-    private final String label;
-
-    CounterDescriptor(final int id, final String metricName, final String metricType, final String label)
-    {
-        this.id = id;
-        this.metricName = metricName;
-        this.metricType = metricType;
-        this.label = label;
-    }
-
     /**
-     * @return stable id.
+     * @return stable id, also the counter's id in the counters file.
      */
-    public int id()
-    {
-        return id;
-    }
+    int id();
 
     /**
      * @return Prometheus metric name.
      */
-    public String metricName()
-    {
-        return metricName;
-    }
+    String metricName();
 
     /**
      * @return Prometheus type: counter or gauge.
      */
-    public String metricType()
-    {
-        return metricType;
-    }
+    String metricType();
 
     /**
      * @return human-readable label.
      */
-    public String label()
-    {
-        return label;
-    }
+    String label();
 }

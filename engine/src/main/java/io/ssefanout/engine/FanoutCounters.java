@@ -7,42 +7,71 @@ import org.agrona.concurrent.status.ConcurrentCountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
- * The system counters of {@link CounterDescriptor}, allocated from an Agrona counters manager over direct memory.
- * Counters with one writer use the release variants; shared ones ({@code DELIVERIES}, {@code BYTES_WRITTEN}, ...)
- * are added to once per socket write, not per frame.
+ * The system counters, allocated from one Agrona counters manager over direct memory: the engine's
+ * ({@link EngineCounterDescriptor}) at construction, another module's when it registers its descriptors, each under
+ * its stable id. Counters with one writer use the release variants; shared ones (deliveries, bytes written, ...) are
+ * added to once per socket write, not per frame.
  */
 public final class FanoutCounters implements AutoCloseable
 {
+    /** Most counters, engine's and others' together. */
+    public static final int MAX_COUNTERS = 64;
+
     private final ByteBuffer metaData;
     private final ByteBuffer values;
     private final ConcurrentCountersManager countersManager;
-    private final AtomicCounter[] counters;
+    private final AtomicCounter[] countersById = new AtomicCounter[MAX_COUNTERS];
+    private final List<CounterDescriptor> descriptors = new ArrayList<>();
 
     /**
-     * Allocate every counter. Control path.
+     * Allocate the engine's counters. Control path.
      */
     public FanoutCounters()
     {
-        final int count = CounterDescriptor.values().length;
-        metaData = ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH);
-        values = ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH);
+        metaData = ByteBuffer.allocateDirect(MAX_COUNTERS * CountersReader.METADATA_LENGTH);
+        values = ByteBuffer.allocateDirect(MAX_COUNTERS * CountersReader.COUNTER_LENGTH);
         countersManager = new ConcurrentCountersManager(new UnsafeBuffer(metaData), new UnsafeBuffer(values));
-        counters = new AtomicCounter[count];
-        for (final CounterDescriptor descriptor : CounterDescriptor.values())
-        {
-            counters[descriptor.ordinal()] = countersManager.newCounter(descriptor.label(), descriptor.id());
-        }
+        register(EngineCounterDescriptor.values());
     }
 
     /**
-     * @param descriptor which counter.
+     * Allocate a module's counters; those already registered are kept. Control path, before they are used.
+     *
+     * @param moduleDescriptors the module's counters.
+     */
+    public synchronized void register(final CounterDescriptor[] moduleDescriptors)
+    {
+        for (final CounterDescriptor descriptor : moduleDescriptors)
+        {
+            if (null == countersById[descriptor.id()])
+            {
+                countersById[descriptor.id()] = countersManager.newCounter(descriptor.label(), descriptor.id());
+                descriptors.add(descriptor);
+            }
+        }
+        descriptors.sort(Comparator.comparingInt(CounterDescriptor::id));
+    }
+
+    /**
+     * @param descriptor which counter; registered.
      * @return the counter.
      */
     public AtomicCounter get(final CounterDescriptor descriptor)
     {
-        return counters[descriptor.ordinal()];
+        return countersById[descriptor.id()];
+    }
+
+    /**
+     * @return every registered counter's descriptor, in id order; a copy. Control path.
+     */
+    public synchronized List<CounterDescriptor> descriptors()
+    {
+        return new ArrayList<>(descriptors);
     }
 
     /**
@@ -54,12 +83,15 @@ public final class FanoutCounters implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
-        for (final AtomicCounter counter : counters)
+        for (final AtomicCounter counter : countersById)
         {
-            counter.disconnectCountersManager();
-            counter.close();
+            if (null != counter)
+            {
+                counter.disconnectCountersManager();
+                counter.close();
+            }
         }
         BufferUtil.free(metaData);
         BufferUtil.free(values);

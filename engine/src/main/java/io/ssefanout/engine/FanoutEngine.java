@@ -67,9 +67,9 @@ public final class FanoutEngine implements AutoCloseable
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
         this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
         this.logAllocator = new FrameLogAllocator(ctx.logCapacity(), ctx.logIndexCapacity(), ctx.logMemoryMax(),
-            ctx.errorHandler(), counters.get(CounterDescriptor.TOPICS));
-        this.eventsPublished = counters.get(CounterDescriptor.EVENTS_PUBLISHED);
-        this.eventsRejectedRingFull = counters.get(CounterDescriptor.EVENTS_REJECTED_RING_FULL);
+            ctx.errorHandler(), counters.get(EngineCounterDescriptor.TOPICS));
+        this.eventsPublished = counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED);
+        this.eventsRejectedRingFull = counters.get(EngineCounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
         final int slotLength = SseFrameEncoder.MAX_EVENT_TYPE_LENGTH + ctx.payloadMaxLength();
         this.slab = ByteBuffer.allocateDirect(ctx.ringSize() * slotLength);
@@ -536,7 +536,7 @@ public final class FanoutEngine implements AutoCloseable
                 counters = new FanoutCounters();
             }
             final ErrorHandler reporter = null == errorHandler ? Throwable::printStackTrace : errorHandler;
-            errorHandler = new CountedErrorHandler(reporter, counters.get(CounterDescriptor.ERRORS));
+            errorHandler = new CountedErrorHandler(reporter, counters.get(EngineCounterDescriptor.ERRORS));
             return this;
         }
 

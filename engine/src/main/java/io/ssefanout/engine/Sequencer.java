@@ -45,7 +45,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
     {
         this.eventIds = eventIds;
         this.isChunked = isChunked;
-        this.framesAppended = counters.get(CounterDescriptor.FRAMES_APPENDED);
+        this.framesAppended = counters.get(EngineCounterDescriptor.FRAMES_APPENDED);
         PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
     }
 

@@ -47,7 +47,7 @@ class FanoutEngineTest
             assertThat(received.toString()).startsWith("id: " + ids.get(0) + "\ndata: event 0\n\n")
                 .endsWith("id: " + ids.get(9) + "\ndata: event 9\n\n");
             assertThat(subscription.lastDeliveredEventId()).isEqualTo(ids.get(9));
-            assertThat(engine.counters().get(CounterDescriptor.FRAMES_APPENDED).get()).isEqualTo(10);
+            assertThat(engine.counters().get(EngineCounterDescriptor.FRAMES_APPENDED).get()).isEqualTo(10);
         }
     }
 
@@ -238,7 +238,7 @@ class FanoutEngineTest
             assertThat(engine.publishBatch(new String[]{ "a", "a" }, tooBig, null)).isEqualTo(FanoutEngine.INVALID);
             assertThat(engine.publishBatch(new String[]{ "a", "a" }, new String[]{ "x", "y" }, new String[]{ "ok", "b\nad" }))
                 .isEqualTo(FanoutEngine.INVALID);
-            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).as("nothing of a refused batch")
+            assertThat(engine.counters().get(EngineCounterDescriptor.EVENTS_PUBLISHED).get()).as("nothing of a refused batch")
                 .isEqualTo(3);
         }
     }
@@ -276,7 +276,7 @@ class FanoutEngineTest
                 batch.add(topic, 0, 0, i, 1);
             }
             assertThat(engine.tryPublish(batch)).isEqualTo(FanoutEngine.RING_FULL);
-            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(1);
+            assertThat(engine.counters().get(EngineCounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(1);
             batch.clear(data).add(topic, 0, 0, 0, 1);
             batch.add(topic, 0, 0, 1, 1);
             batch.add(topic, 0, 0, 2, 1);
@@ -284,7 +284,7 @@ class FanoutEngineTest
             assertThat(first).isPositive();
             release.countDown();
             awaitSequenced(engine, first + 2);
-            assertThat(engine.counters().get(CounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(4);
+            assertThat(engine.counters().get(EngineCounterDescriptor.EVENTS_PUBLISHED).get()).isEqualTo(4);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.ssefanout.tools;
 
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.transport.FanoutServer;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class AbuseGeneratorIT
             assertThat(outcomes.get("churn-cycles")).isGreaterThan(50);
             assertThat(outcomes).doesNotContainKeys("churn-refused", "never-readers-refused", "no-answer");
             assertThat(health(server.port())).startsWith("HTTP/1.1 200");
-            assertThat(server.engine().counters().get(CounterDescriptor.ERRORS).get()).isZero();
+            assertThat(server.engine().counters().get(EngineCounterDescriptor.ERRORS).get()).isZero();
         }
     }
 

@@ -1,6 +1,6 @@
 package io.ssefanout.tools;
 
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.transport.TransportCounterDescriptor;
 import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.transport.FanoutServer;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +83,7 @@ class PublishCommandIT
                 assertThat(received.get(i)[0]).isEqualTo(ids.get(i));
                 assertThat(received.get(i)[1]).isEqualTo(sent.get(i));
             }
-            final long requests = server.engine().counters().get(CounterDescriptor.PUBLISH_REQUESTS).get();
+            final long requests = server.engine().counters().get(TransportCounterDescriptor.PUBLISH_REQUESTS).get();
             assertThat(requests).as("batches, not one request per line").isBetween(4L, 1000L);
         }
     }
@@ -149,7 +149,7 @@ class PublishCommandIT
             {
                 stdin.write("a\nb\nc\n".getBytes(StandardCharsets.UTF_8));
             }
-            await(() -> engine.counters().get(CounterDescriptor.REJECTS_UNAVAILABLE).get() >= 2 || !process.isAlive(),
+            await(() -> engine.counters().get(TransportCounterDescriptor.REJECTS_UNAVAILABLE).get() >= 2 || !process.isAlive(),
                 "503s answered");
             assertThat(process.isAlive()).as(() -> errorOutput(process)).isTrue();
             release.countDown();

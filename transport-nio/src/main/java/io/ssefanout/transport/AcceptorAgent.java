@@ -1,6 +1,5 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.engine.CounterDescriptor;
 import io.ssefanout.engine.FanoutCounters;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -37,7 +36,7 @@ final class AcceptorAgent implements Agent
         this.ioAgents = ioAgents;
         this.admission = admission;
         this.errorHandler = errorHandler;
-        this.connectionsAccepted = counters.get(CounterDescriptor.CONNECTIONS_ACCEPTED);
+        this.connectionsAccepted = counters.get(TransportCounterDescriptor.CONNECTIONS_ACCEPTED);
     }
 
     @Override

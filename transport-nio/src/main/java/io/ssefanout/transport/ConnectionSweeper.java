@@ -2,7 +2,6 @@ package io.ssefanout.transport;
 
 import io.ssefanout.codec.HttpStatus;
 import io.ssefanout.codec.SseFrameEncoder;
-import io.ssefanout.engine.CounterDescriptor;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -103,7 +102,7 @@ final class ConnectionSweeper
             {
                 if (0 != connection.requestStartNs && nowNs - connection.requestStartNs > ctx.requestTimeoutNs())
                 {
-                    counters.get(CounterDescriptor.REJECTS_TIMEOUT).increment();
+                    counters.get(TransportCounterDescriptor.REJECTS_TIMEOUT).increment();
                     connection.closeReason = "request-timeout";
                     responder.respondAndClose(connection, HttpStatus.REQUEST_TIMEOUT, "request not received in time");
                     workCount++;

@@ -48,6 +48,7 @@ public final class FanoutServer implements AutoCloseable
         try
         {
             engine = FanoutEngine.launch(ctx.engineContext());
+            engine.counters().register(TransportCounterDescriptor.values());
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
             final MetricsRenderer metricsRenderer = new MetricsRenderer(engine.counters(), latencyStats);
@@ -193,7 +194,7 @@ public final class FanoutServer implements AutoCloseable
 
     private static AtomicCounter errorCounter(final FanoutEngine engine)
     {
-        return engine.counters().get(io.ssefanout.engine.CounterDescriptor.ERRORS);
+        return engine.counters().get(io.ssefanout.engine.EngineCounterDescriptor.ERRORS);
     }
 
 

@@ -3,7 +3,6 @@ package io.ssefanout.transport;
 import io.ssefanout.codec.HttpRequestParser;
 import io.ssefanout.codec.HttpStatus;
 import io.ssefanout.codec.SseFrameEncoder;
-import io.ssefanout.engine.CounterDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -116,7 +115,7 @@ final class HttpResponder
         final Connection connection, final String allow, final DirectBuffer request, final boolean keepAlive)
         throws IOException
     {
-        counters.get(CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED).increment();
+        counters.get(TransportCounterDescriptor.REJECTS_METHOD_NOT_ALLOWED).increment();
         send(connection, response.simple(HttpStatus.METHOD_NOT_ALLOWED, "Allow", allow, "method not allowed\n",
             keepAlive, request, parser.originOffset(), parser.originLength()), keepAlive);
     }
@@ -125,7 +124,7 @@ final class HttpResponder
         final Connection connection, final String reason, final DirectBuffer request, final boolean keepAlive)
         throws IOException
     {
-        counters.get(CounterDescriptor.REJECTS_UNAUTHORIZED).increment();
+        counters.get(TransportCounterDescriptor.REJECTS_UNAUTHORIZED).increment();
         if (!keepAlive)
         {
             connection.closeReason = "unauthorized";
@@ -140,7 +139,7 @@ final class HttpResponder
     void rejectForbidden(final Connection connection, final DirectBuffer request, final boolean keepAlive)
         throws IOException
     {
-        counters.get(CounterDescriptor.REJECTS_FORBIDDEN).increment();
+        counters.get(TransportCounterDescriptor.REJECTS_FORBIDDEN).increment();
         if (!keepAlive)
         {
             connection.closeReason = "forbidden";
@@ -155,7 +154,7 @@ final class HttpResponder
      */
     void rejectOverLimit(final Connection connection, final DirectBuffer request) throws IOException
     {
-        counters.get(CounterDescriptor.REJECTS_OVER_LIMIT).increment();
+        counters.get(TransportCounterDescriptor.REJECTS_OVER_LIMIT).increment();
         if (parser.acceptsEventStream())
         {
             response.begin(HttpStatus.OK)
@@ -184,7 +183,7 @@ final class HttpResponder
         final Connection connection, final String reason, final DirectBuffer request, final boolean keepAlive)
         throws IOException
     {
-        counters.get(CounterDescriptor.REJECTS_UNAVAILABLE).increment();
+        counters.get(TransportCounterDescriptor.REJECTS_UNAVAILABLE).increment();
         send(connection, response.simple(HttpStatus.SERVICE_UNAVAILABLE, "Retry-After", "1", reason + "\n",
             keepAlive, request, parser.originOffset(), parser.originLength()), keepAlive);
     }

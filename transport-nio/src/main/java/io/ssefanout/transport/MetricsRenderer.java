@@ -24,7 +24,7 @@ final class MetricsRenderer
     String render()
     {
         final StringBuilder out = new StringBuilder(4096);
-        for (final CounterDescriptor descriptor : CounterDescriptor.values())
+        for (final CounterDescriptor descriptor : counters.descriptors())
         {
             out.append("# HELP ").append(descriptor.metricName()).append(' ').append(descriptor.label()).append('\n');
             out.append("# TYPE ").append(descriptor.metricName()).append(' ').append(descriptor.metricType()).append('\n');

@@ -2,6 +2,7 @@ package io.ssefanout.transport;
 
 import io.ssefanout.codec.HttpStatus;
 import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import io.ssefanout.engine.FanoutCounters;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -36,32 +37,33 @@ final class TransportCounters
     TransportCounters(final FanoutCounters counters)
     {
         this.counters = counters;
-        connectionsOpen = counters.get(CounterDescriptor.CONNECTIONS_OPEN);
-        subscribersOpen = counters.get(CounterDescriptor.SUBSCRIBERS_OPEN);
-        lappedDisconnects = counters.get(CounterDescriptor.LAPPED_DISCONNECTS);
-        lappedSkips = counters.get(CounterDescriptor.LAPPED_SKIPS);
-        streamsExpired = counters.get(CounterDescriptor.STREAMS_EXPIRED);
-        heartbeatsSent = counters.get(CounterDescriptor.HEARTBEATS_SENT);
-        resetsSent = counters.get(CounterDescriptor.RESETS_SENT);
-        publishRequests = counters.get(CounterDescriptor.PUBLISH_REQUESTS);
-        deliveries = counters.get(CounterDescriptor.DELIVERIES);
-        bytesWritten = counters.get(CounterDescriptor.BYTES_WRITTEN);
-        socketWrites = counters.get(CounterDescriptor.SOCKET_WRITES);
-        shortWrites = counters.get(CounterDescriptor.SHORT_WRITES);
+        counters.register(TransportCounterDescriptor.values());
+        connectionsOpen = counters.get(TransportCounterDescriptor.CONNECTIONS_OPEN);
+        subscribersOpen = counters.get(TransportCounterDescriptor.SUBSCRIBERS_OPEN);
+        lappedDisconnects = counters.get(TransportCounterDescriptor.LAPPED_DISCONNECTS);
+        lappedSkips = counters.get(TransportCounterDescriptor.LAPPED_SKIPS);
+        streamsExpired = counters.get(TransportCounterDescriptor.STREAMS_EXPIRED);
+        heartbeatsSent = counters.get(TransportCounterDescriptor.HEARTBEATS_SENT);
+        resetsSent = counters.get(TransportCounterDescriptor.RESETS_SENT);
+        publishRequests = counters.get(TransportCounterDescriptor.PUBLISH_REQUESTS);
+        deliveries = counters.get(TransportCounterDescriptor.DELIVERIES);
+        bytesWritten = counters.get(TransportCounterDescriptor.BYTES_WRITTEN);
+        socketWrites = counters.get(TransportCounterDescriptor.SOCKET_WRITES);
+        shortWrites = counters.get(TransportCounterDescriptor.SHORT_WRITES);
 
-        Arrays.fill(rejectsByStatus, counters.get(CounterDescriptor.ERRORS));
-        rejectsByStatus[HttpStatus.BAD_REQUEST] = counters.get(CounterDescriptor.REJECTS_BAD_REQUEST);
-        rejectsByStatus[HttpStatus.UNSUPPORTED_MEDIA_TYPE] = counters.get(CounterDescriptor.REJECTS_BAD_REQUEST);
-        rejectsByStatus[HttpStatus.NOT_IMPLEMENTED] = counters.get(CounterDescriptor.REJECTS_BAD_REQUEST);
-        rejectsByStatus[HttpStatus.NOT_FOUND] = counters.get(CounterDescriptor.REJECTS_NOT_FOUND);
-        rejectsByStatus[HttpStatus.METHOD_NOT_ALLOWED] = counters.get(CounterDescriptor.REJECTS_METHOD_NOT_ALLOWED);
-        rejectsByStatus[HttpStatus.LENGTH_REQUIRED] = counters.get(CounterDescriptor.REJECTS_LENGTH_REQUIRED);
-        rejectsByStatus[HttpStatus.PAYLOAD_TOO_LARGE] = counters.get(CounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE);
-        rejectsByStatus[HttpStatus.URI_TOO_LONG] = counters.get(CounterDescriptor.REJECTS_URI_TOO_LONG);
-        rejectsByStatus[HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE] = counters.get(CounterDescriptor.REJECTS_HEADERS_TOO_LARGE);
-        rejectsByStatus[HttpStatus.HTTP_VERSION_NOT_SUPPORTED] = counters.get(CounterDescriptor.REJECTS_VERSION);
-        rejectsByStatus[HttpStatus.SERVICE_UNAVAILABLE] = counters.get(CounterDescriptor.REJECTS_UNAVAILABLE);
-        rejectsByStatus[HttpStatus.REQUEST_TIMEOUT] = counters.get(CounterDescriptor.REJECTS_TIMEOUT);
+        Arrays.fill(rejectsByStatus, counters.get(EngineCounterDescriptor.ERRORS));
+        rejectsByStatus[HttpStatus.BAD_REQUEST] = counters.get(TransportCounterDescriptor.REJECTS_BAD_REQUEST);
+        rejectsByStatus[HttpStatus.UNSUPPORTED_MEDIA_TYPE] = counters.get(TransportCounterDescriptor.REJECTS_BAD_REQUEST);
+        rejectsByStatus[HttpStatus.NOT_IMPLEMENTED] = counters.get(TransportCounterDescriptor.REJECTS_BAD_REQUEST);
+        rejectsByStatus[HttpStatus.NOT_FOUND] = counters.get(TransportCounterDescriptor.REJECTS_NOT_FOUND);
+        rejectsByStatus[HttpStatus.METHOD_NOT_ALLOWED] = counters.get(TransportCounterDescriptor.REJECTS_METHOD_NOT_ALLOWED);
+        rejectsByStatus[HttpStatus.LENGTH_REQUIRED] = counters.get(TransportCounterDescriptor.REJECTS_LENGTH_REQUIRED);
+        rejectsByStatus[HttpStatus.PAYLOAD_TOO_LARGE] = counters.get(TransportCounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE);
+        rejectsByStatus[HttpStatus.URI_TOO_LONG] = counters.get(TransportCounterDescriptor.REJECTS_URI_TOO_LONG);
+        rejectsByStatus[HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE] = counters.get(TransportCounterDescriptor.REJECTS_HEADERS_TOO_LARGE);
+        rejectsByStatus[HttpStatus.HTTP_VERSION_NOT_SUPPORTED] = counters.get(TransportCounterDescriptor.REJECTS_VERSION);
+        rejectsByStatus[HttpStatus.SERVICE_UNAVAILABLE] = counters.get(TransportCounterDescriptor.REJECTS_UNAVAILABLE);
+        rejectsByStatus[HttpStatus.REQUEST_TIMEOUT] = counters.get(TransportCounterDescriptor.REJECTS_TIMEOUT);
     }
 
     AtomicCounter get(final CounterDescriptor descriptor)

@@ -1,7 +1,7 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.codec.EventStreamParser;
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +50,8 @@ class AbuseIT
         {
             final int port = server.port();
             final SseClient control = SseClient.connect(port, "/sse/control");
-            await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "control subscribed");
-            final long connectionsBaseline = counter(server, CounterDescriptor.CONNECTIONS_OPEN);
+            await(() -> counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "control subscribed");
+            final long connectionsBaseline = counter(server, TransportCounterDescriptor.CONNECTIONS_OPEN);
             final long fdBaseline = openFileDescriptors();
             final long heapBaseline = heapUsedAfterGc();
 
@@ -113,12 +113,12 @@ class AbuseIT
 
             assertThat(HttpClient.status(HttpClient.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")))
                 .isEqualTo(200);
-            await(() -> counter(server, CounterDescriptor.CONNECTIONS_OPEN) == connectionsBaseline, 10_000,
+            await(() -> counter(server, TransportCounterDescriptor.CONNECTIONS_OPEN) == connectionsBaseline, 10_000,
                 "connections back to baseline");
             await(() -> openFileDescriptors() <= fdBaseline + 2, 10_000, "file descriptors back to baseline");
             assertThat(heapUsedAfterGc()).isLessThan(heapBaseline + 32L * 1024 * 1024);
-            assertThat(counter(server, CounterDescriptor.REJECTS_TIMEOUT)).isGreaterThanOrEqualTo(50);
-            assertThat(counter(server, CounterDescriptor.ERRORS)).isZero();
+            assertThat(counter(server, TransportCounterDescriptor.REJECTS_TIMEOUT)).isGreaterThanOrEqualTo(50);
+            assertThat(counter(server, EngineCounterDescriptor.ERRORS)).isZero();
             control.close();
         }
     }

@@ -15,7 +15,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,8 +76,8 @@ class AuthTest
         assertThat(HttpClient.status(HttpClient.exchange(server.port(),
             "POST /publish/prices.eu HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + good +
             "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(403);
-        assertThat(counter(server, CounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(5);
-        assertThat(counter(server, CounterDescriptor.REJECTS_FORBIDDEN)).isEqualTo(2);
+        assertThat(counter(server, TransportCounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(5);
+        assertThat(counter(server, TransportCounterDescriptor.REJECTS_FORBIDDEN)).isEqualTo(2);
 
         try (SseClient viaHeader = SseClient.connect(server.port(), "/sse/prices.eu", "Authorization: Bearer " + good);
             SseClient viaQuery = SseClient.connect(server.port(), "/sse/prices.eu?access_token=" + good);
@@ -116,7 +116,7 @@ class AuthTest
             assertThat(expiring.awaitEof(10_000)).as("stream ended at expiry").isTrue();
             assertThat(expiring.parser.comments()).contains("token expired");
             assertThat(expiring.isChunkedBodyComplete()).isTrue();
-            assertThat(counter(server, CounterDescriptor.STREAMS_EXPIRED)).isEqualTo(1);
+            assertThat(counter(server, TransportCounterDescriptor.STREAMS_EXPIRED)).isEqualTo(1);
             assertUnauthorized(get("/sse/prices.eu?access_token=" + shortLived, null), "token expired");
 
             publish(server, "prices.eu", "1.0843");
@@ -189,7 +189,7 @@ class AuthTest
             "Authorization: Bearer " + good + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " +
             batch.length() + "\r\nConnection: close\r\n\r\n" + batch);
         assertThat(HttpClient.status(forbidden)).isEqualTo(403);
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isZero();
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).isZero();
 
         final String allowed = batch.replace("news", "sym.b");
         final String published = HttpClient.exchange(server.port(), "POST /publish HTTP/1.1\r\nHost: x\r\n" +

@@ -1,6 +1,5 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.engine.CounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,10 +59,10 @@ class ConnectionLimitTest
             publish(server, "t", "still served");
             assertThat(first.awaitEvents(1, 5000)).isTrue();
             assertThat(second.awaitEvents(1, 5000)).isTrue();
-            assertThat(counter(server, CounterDescriptor.REJECTS_OVER_LIMIT)).isEqualTo(2);
+            assertThat(counter(server, TransportCounterDescriptor.REJECTS_OVER_LIMIT)).isEqualTo(2);
         }
 
-        await(() -> counter(server, CounterDescriptor.CONNECTIONS_OPEN) == 0, 5000, "connections released");
+        await(() -> counter(server, TransportCounterDescriptor.CONNECTIONS_OPEN) == 0, 5000, "connections released");
         try (SseClient later = SseClient.connect(server.port(), "/sse/t"))
         {
             publish(server, "t", "after others left");

@@ -1,7 +1,7 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.codec.EventStreamParser;
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +87,7 @@ class FanoutServerTest
         final EventStreamParser.Event second = client.events().get(1);
         assertThat(second.type).isEqualTo("quote");
         assertThat(Long.parseLong(second.lastEventId)).isEqualTo(typedId).isGreaterThan(id);
-        await(() -> counter(server, CounterDescriptor.DELIVERIES) >= 2, 5000, "deliveries counted");
+        await(() -> counter(server, TransportCounterDescriptor.DELIVERIES) >= 2, 5000, "deliveries counted");
     }
 
     @Test
@@ -166,7 +166,7 @@ class FanoutServerTest
         final int first = ids.indexOf(replayed.get(0));
         assertThat(first).isGreaterThan(11);
         assertThat(replayed).isEqualTo(ids.subList(first, 200));
-        assertThat(counter(server, CounterDescriptor.RESETS_SENT)).isEqualTo(1);
+        assertThat(counter(server, TransportCounterDescriptor.RESETS_SENT)).isEqualTo(1);
     }
 
     @Test
@@ -219,7 +219,7 @@ class FanoutServerTest
         {
             assertThat(healthy.events().get(i).data).isEqualTo(payload + i);
         }
-        await(() -> counter(server, CounterDescriptor.LAPPED_DISCONNECTS) == 1, 5000, "slow consumer disconnected");
+        await(() -> counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS) == 1, 5000, "slow consumer disconnected");
         assertThat(stalled.awaitEof(10_000)).isTrue();
         assertThat(stalled.events().size()).isLessThan(count);
     }
@@ -234,13 +234,13 @@ class FanoutServerTest
         final SseClient healthy = subscribe("/sse/t");
         final String payload = "u".repeat(1000);
         int published = 0;
-        while (published < 6000 && 0 == counter(server, CounterDescriptor.LAPPED_DISCONNECTS))
+        while (published < 6000 && 0 == counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS))
         {
             publish(server, "t", payload);
             published++;
             assertThat(healthy.awaitEvents(published, 5000)).isTrue();
         }
-        assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isEqualTo(1);
+        assertThat(counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS)).isEqualTo(1);
         assertThat(stalled.awaitEof(10_000)).isTrue();
     }
 
@@ -258,14 +258,14 @@ class FanoutServerTest
         int published = 0;
         for (int round = 1; round <= 3; round++)
         {
-            final long skipsBefore = counter(server, CounterDescriptor.LAPPED_SKIPS);
-            for (int i = 0; i < 20_000 && counter(server, CounterDescriptor.LAPPED_SKIPS) == skipsBefore; i++)
+            final long skipsBefore = counter(server, TransportCounterDescriptor.LAPPED_SKIPS);
+            for (int i = 0; i < 20_000 && counter(server, TransportCounterDescriptor.LAPPED_SKIPS) == skipsBefore; i++)
             {
                 publish(server, "t", payload);
                 published++;
                 assertThat(healthy.awaitEvents(published, 5000)).isTrue();
             }
-            assertThat(counter(server, CounterDescriptor.LAPPED_SKIPS)).as("round %d", round).isGreaterThan(skipsBefore);
+            assertThat(counter(server, TransportCounterDescriptor.LAPPED_SKIPS)).as("round %d", round).isGreaterThan(skipsBefore);
             final int resetsExpected = round;
             assertThat(stalled.readUntil(() -> stalled.events().stream().filter(event -> "reset".equals(event.type))
                 .count() >= resetsExpected, 10_000)).as("reset of round %d", round).isTrue();
@@ -294,8 +294,8 @@ class FanoutServerTest
         }
         assertThat(resets).isGreaterThanOrEqualTo(1);
         assertThat(stalled.events().size()).isLessThan(published);
-        assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isZero();
-        assertThat(counter(server, CounterDescriptor.SUBSCRIBERS_OPEN)).isEqualTo(2);
+        assertThat(counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS)).isZero();
+        assertThat(counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN)).isEqualTo(2);
     }
 
     @ParameterizedTest
@@ -323,7 +323,7 @@ class FanoutServerTest
         assertThat(idsOf(normal)).isEqualTo(ids);
         assertThat(idsOf(small)).isEqualTo(ids);
         assertThat(small.events().get(299).data).isEqualTo("L".repeat(60_000) + 299);
-        assertThat(counter(server, CounterDescriptor.ERRORS)).isZero();
+        assertThat(counter(server, EngineCounterDescriptor.ERRORS)).isZero();
     }
 
     @Test
@@ -333,7 +333,7 @@ class FanoutServerTest
         final SseClient client = subscribe("/sse/quiet");
         assertThat(client.readUntil(() -> client.parser.comments().size() >= 2, 5000)).as(client.eofReason).isTrue();
         assertThat(client.events()).isEmpty();
-        assertThat(counter(server, CounterDescriptor.HEARTBEATS_SENT)).isGreaterThanOrEqualTo(2);
+        assertThat(counter(server, TransportCounterDescriptor.HEARTBEATS_SENT)).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -393,8 +393,8 @@ class FanoutServerTest
             "GET / HTTP/1.1\r\nHost: x\r\nX: " + "h".repeat(20_000) + "\r\n\r\n"))).isEqualTo(431);
         assertThat(HttpClient.status(HttpClient.exchange(port, "GARBAGE\r\n\r\n"))).isEqualTo(400);
 
-        assertThat(counter(server, CounterDescriptor.REJECTS_NOT_FOUND)).isEqualTo(1);
-        assertThat(counter(server, CounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE)).isEqualTo(1);
+        assertThat(counter(server, TransportCounterDescriptor.REJECTS_NOT_FOUND)).isEqualTo(1);
+        assertThat(counter(server, TransportCounterDescriptor.REJECTS_PAYLOAD_TOO_LARGE)).isEqualTo(1);
         final String health = HttpClient.exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assertThat(HttpClient.status(health)).isEqualTo(200);
     }

@@ -1,6 +1,6 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +66,7 @@ class FaultIsolationTest
             await(() -> records.stream().anyMatch(r -> "error".equals(r.closeReason)), 5000, "failure reported");
             assertThat(errors).hasSize(1);
             assertThat(errors.get(0)).hasMessage("bug while authenticating");
-            assertThat(counter(server, CounterDescriptor.ERRORS)).isEqualTo(1);
+            assertThat(counter(server, EngineCounterDescriptor.ERRORS)).isEqualTo(1);
 
             try (SseClient after = SseClient.connect(server.port(), "/sse/t", "Authorization: Bearer good"))
             {

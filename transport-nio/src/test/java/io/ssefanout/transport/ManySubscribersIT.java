@@ -1,7 +1,6 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.codec.EventStreamParser;
-import io.ssefanout.engine.CounterDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +40,7 @@ class ManySubscribersIT
             try
             {
                 NioSseSubscriber.readUntil(selector, subscribers, s -> s.parser.retryMs() > 0, 30_000);
-                await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 10_000, "subscribed");
+                await(() -> counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 10_000, "subscribed");
 
                 final List<String> ids = new ArrayList<>();
                 for (int i = 0; i < EVENTS; i++)
@@ -63,9 +62,9 @@ class ManySubscribersIT
                         assertThat(events.get(i).data).isEqualTo("{\"seq\":" + i + "}");
                     }
                 }
-                await(() -> counter(server, CounterDescriptor.DELIVERIES) == (long)SUBSCRIBERS * EVENTS, 10_000,
+                await(() -> counter(server, TransportCounterDescriptor.DELIVERIES) == (long)SUBSCRIBERS * EVENTS, 10_000,
                     "deliveries counted");
-                assertThat(counter(server, CounterDescriptor.LAPPED_DISCONNECTS)).isZero();
+                assertThat(counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS)).isZero();
             }
             finally
             {

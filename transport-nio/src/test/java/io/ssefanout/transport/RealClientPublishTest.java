@@ -1,6 +1,5 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.engine.CounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class RealClientPublishTest
     {
         server = ServerFixture.start(dir, ctx -> { });
         subscriber = SseClient.connect(server.port(), "/sse?topic=jdk&topic=py&topic=node&topic=batch");
-        await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "subscribed");
+        await(() -> counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "subscribed");
     }
 
     @AfterEach

@@ -1,6 +1,5 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.engine.CounterDescriptor;
 import io.ssefanout.engine.FanoutEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +46,7 @@ class ReconnectStormIT
                 clients.add(new NioSseSubscriber(selector, port, "/sse/storm", null));
             }
             NioSseSubscriber.readUntil(selector, clients, c -> c.parser.retryMs() > 0, 60_000);
-            await(() -> counter(first, CounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 20_000, "subscribed");
+            await(() -> counter(first, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 20_000, "subscribed");
             for (int i = 0; i < 10; i++)
             {
                 beforeIds.add(Long.toString(publish(first, "storm", "before " + i)));
@@ -78,7 +77,7 @@ class ReconnectStormIT
                 reconnected.add(new NioSseSubscriber(selector, port, "/sse/storm", beforeIds.get(beforeIds.size() - 1)));
             }
             NioSseSubscriber.readUntil(selector, reconnected, c -> c.parser.retryMs() > 0, 60_000);
-            await(() -> counter(second, CounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 20_000, "resubscribed");
+            await(() -> counter(second, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == SUBSCRIBERS, 20_000, "resubscribed");
             final List<String> afterIds = new ArrayList<>();
             for (int i = 0; i < 10; i++)
             {
@@ -91,7 +90,7 @@ class ReconnectStormIT
                 assertThat(client.parser.events()).noneMatch(event -> "reset".equals(event.type));
                 assertThat(client.ids()).isEqualTo(afterIds);
             }
-            assertThat(counter(second, CounterDescriptor.RESETS_SENT)).isZero();
+            assertThat(counter(second, TransportCounterDescriptor.RESETS_SENT)).isZero();
             for (final NioSseSubscriber client : reconnected)
             {
                 client.channel.close();

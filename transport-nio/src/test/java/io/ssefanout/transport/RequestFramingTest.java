@@ -1,7 +1,7 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.codec.EventStreamParser;
-import io.ssefanout.engine.CounterDescriptor;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,7 +113,7 @@ class RequestFramingTest
         assertThat(response.status).isEqualTo(413);
         assertThat(response.header("connection")).isEqualTo("close");
         assertThat(publisher.isClosedByServer()).isTrue();
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isZero();
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).isZero();
     }
 
     @Test
@@ -141,7 +141,7 @@ class RequestFramingTest
             assertThat(response.status).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
             assertThat(connection.isClosedByServer()).as("closed after " + c[0]).isTrue();
         }
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isZero();
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).isZero();
     }
 
     @Test
@@ -176,7 +176,7 @@ class RequestFramingTest
         final RawHttpConnection.Response response = publisher.read();
         assertThat(response.status).isEqualTo(408);
         assertThat(publisher.isClosedByServer()).isTrue();
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isZero();
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).isZero();
     }
 
     @Test
@@ -193,7 +193,7 @@ class RequestFramingTest
         assertThat(publisher.read().status).isEqualTo(100);
         publisher.write("3\r\nabc\r\n0\r\n\r\n");
         assertThat(publisher.read().status).isEqualTo(200);
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).isEqualTo(2);
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).isEqualTo(2);
     }
 
     @Test
@@ -221,7 +221,7 @@ class RequestFramingTest
         // nothing followed the heads: the next answer on this connection is the next request's
         connection.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
         assertThat(connection.read().body).isEqualTo("ok\n");
-        assertThat(counter(server, CounterDescriptor.SUBSCRIBERS_OPEN)).isZero();
+        assertThat(counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN)).isZero();
 
         connection.write("HEAD /publish/t HTTP/1.1\r\nHost: x\r\n\r\n");
         final RawHttpConnection.Response refused = connection.read(true);
@@ -252,7 +252,7 @@ class RequestFramingTest
         assertThat(events).extracting(e -> e.data).containsExactly("190.12", "{\"bid\":1.5,\"ask\":[1,2]}", "a\nb");
         assertThat(events).extracting(e -> e.lastEventId).containsExactly(ids);
 
-        final long published = counter(server, CounterDescriptor.EVENTS_PUBLISHED);
+        final long published = counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED);
         final RawHttpConnection.Response badLine = publisher.write(batchRequest(
             "{\"topic\":\"sym1\",\"data\":1}\n{\"topic\":\"new.topic\",\"data\":2}\n{\"topic\":\"sym1\",\"data\":x}\n")).read();
         assertThat(badLine.status).isEqualTo(400);
@@ -272,7 +272,7 @@ class RequestFramingTest
         final RawHttpConnection.Response wrongType = publisher.write(
             "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi").read();
         assertThat(wrongType.status).isEqualTo(415);
-        assertThat(counter(server, CounterDescriptor.EVENTS_PUBLISHED)).as("nothing of a refused batch").isEqualTo(published);
+        assertThat(counter(server, EngineCounterDescriptor.EVENTS_PUBLISHED)).as("nothing of a refused batch").isEqualTo(published);
 
         final RawHttpConnection.Response chunked = publisher.write(
             "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n" +
@@ -323,7 +323,7 @@ class RequestFramingTest
             }
             assertThat(head.toString()).startsWith("HTTP/1.1 200 ").contains("Connection: close")
                 .doesNotContainIgnoringCase("transfer-encoding");
-            await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "subscribed");
+            await(() -> counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN) == 1, 5000, "subscribed");
 
             // frames longer than one write, so runs end inside chunks
             final List<String> sent = new ArrayList<>();
@@ -371,7 +371,7 @@ class RequestFramingTest
     {
         final SseClient client = SseClient.connect(server.port(), path, headers);
         clients.add(client);
-        await(() -> counter(server, CounterDescriptor.SUBSCRIBERS_OPEN) >= clients.stream()
+        await(() -> counter(server, TransportCounterDescriptor.SUBSCRIBERS_OPEN) >= clients.stream()
             .filter(c -> c instanceof SseClient).count(), 5000, "subscribed");
         return client;
     }
