@@ -41,9 +41,7 @@ public final class EngineConfiguration
     /** Default index capacity. */
     public static final int LOG_INDEX_CAPACITY_DEFAULT = 16384;
 
-    /** Encode frames with HTTP/1.1 chunk framing (true) or for close-delimited bodies (false). */
-    public static final String CHUNKED_PROP_NAME = "fanout.http.chunked";
-    /** Default chunking. */
+    /** Default chunk framing of encoded frames; the transport sets it from its own HTTP option. */
     public static final boolean CHUNKED_DEFAULT = true;
 
     /** Disruptor wait strategy of the sequencer: blocking, sleeping, yielding or busy-spin. */
@@ -105,13 +103,6 @@ public final class EngineConfiguration
         return SystemUtil.getSizeAsInt(LOG_INDEX_CAPACITY_PROP_NAME, LOG_INDEX_CAPACITY_DEFAULT);
     }
 
-    /**
-     * @return {@link #CHUNKED_PROP_NAME} or its default.
-     */
-    public static boolean chunked()
-    {
-        return Boolean.parseBoolean(System.getProperty(CHUNKED_PROP_NAME, String.valueOf(CHUNKED_DEFAULT)));
-    }
 
     /**
      * @return {@link #WAIT_STRATEGY_PROP_NAME} or its default.

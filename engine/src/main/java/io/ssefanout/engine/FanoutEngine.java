@@ -500,7 +500,7 @@ public final class FanoutEngine implements AutoCloseable
         private int logCapacity = EngineConfiguration.logCapacity();
         private int logIndexCapacity = EngineConfiguration.logIndexCapacity();
         private long logMemoryMax = EngineConfiguration.logMemoryMax();
-        private boolean chunked = EngineConfiguration.chunked();
+        private boolean chunked = EngineConfiguration.CHUNKED_DEFAULT;
         private String waitStrategy = EngineConfiguration.waitStrategy();
         private Path dir = EngineConfiguration.dir();
         private int topicsMax = EngineConfiguration.topicsMax();
@@ -523,12 +523,29 @@ public final class FanoutEngine implements AutoCloseable
             requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
             requirePowerOfTwo(EngineConfiguration.LOG_CAPACITY_PROP_NAME, logCapacity);
             requirePowerOfTwo(EngineConfiguration.LOG_INDEX_CAPACITY_PROP_NAME, logIndexCapacity);
+            if (payloadMaxLength < 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME, payloadMaxLength, "must be > 0");
+            }
+            if (topicsMax < 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.TOPICS_MAX_PROP_NAME, topicsMax, "must be > 0");
+            }
+            try
+            {
+                EngineConfiguration.waitStrategy(waitStrategy);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(EngineConfiguration.WAIT_STRATEGY_PROP_NAME, waitStrategy,
+                    "must be blocking, sleeping, yielding or busy-spin");
+            }
             final long worstFrameLength = 7L * payloadMaxLength + 64 + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH +
                 SseFrameEncoder.MAX_CHUNK_OVERHEAD;
             if (worstFrameLength > logCapacity / 4)
             {
-                throw new IllegalArgumentException(EngineConfiguration.LOG_CAPACITY_PROP_NAME + "=" + logCapacity +
-                    " must be at least 4x the worst-case frame (" + worstFrameLength + " bytes for " +
+                throw new ConfigurationException(EngineConfiguration.LOG_CAPACITY_PROP_NAME, logCapacity,
+                    "must be at least 4x the worst-case frame (" + worstFrameLength + " bytes for " +
                     EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME + "=" + payloadMaxLength + ")");
             }
             if (null == counters)
@@ -784,7 +801,7 @@ public final class FanoutEngine implements AutoCloseable
         {
             if (value <= 0 || Integer.bitCount(value) != 1)
             {
-                throw new IllegalArgumentException(name + " must be a power of two: " + value);
+                throw new ConfigurationException(name, value, "must be a power of two");
             }
         }
     }

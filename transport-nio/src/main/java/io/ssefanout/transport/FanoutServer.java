@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.engine.ConfigurationException;
 import io.ssefanout.engine.FanoutEngine;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -230,6 +231,7 @@ public final class FanoutServer implements AutoCloseable
         private long keepAliveTimeoutNs = TransportConfiguration.keepAliveTimeoutNs();
         private int topicsPerSubscriptionMax = TransportConfiguration.topicsPerSubscriptionMax();
         private int publishBatchMaxLength = TransportConfiguration.publishBatchMaxLength();
+        private boolean httpChunked = TransportConfiguration.httpChunked();
         private int publishBatchMaxEvents = TransportConfiguration.publishBatchMaxEvents();
         private boolean isPublishBatchMaxEventsSet = TransportConfiguration.isPublishBatchMaxEventsSet();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
@@ -257,13 +259,36 @@ public final class FanoutServer implements AutoCloseable
             isConcluded = true;
             if (ioThreads < 1)
             {
-                throw new IllegalArgumentException(TransportConfiguration.IO_THREADS_PROP_NAME + " must be >= 1");
+                throw new ConfigurationException(TransportConfiguration.IO_THREADS_PROP_NAME, ioThreads, "must be >= 1");
             }
             if (heartbeatIntervalNs <= 0)
             {
-                throw new IllegalArgumentException(TransportConfiguration.HEARTBEAT_INTERVAL_PROP_NAME + " must be > 0");
+                throw new ConfigurationException(
+                    TransportConfiguration.HEARTBEAT_INTERVAL_PROP_NAME, heartbeatIntervalNs + "ns", "must be > 0");
             }
-            slowConsumerPolicy = SlowConsumerPolicy.of(slowConsumerPolicyName);
+            if (port < 0 || port > 65535)
+            {
+                throw new ConfigurationException(TransportConfiguration.PORT_PROP_NAME, port, "must be 0 to 65535");
+            }
+            if (!TransportConfiguration.IO_IDLE_STRATEGIES.contains(ioIdleStrategy))
+            {
+                throw new ConfigurationException(TransportConfiguration.IO_IDLE_STRATEGY_PROP_NAME, ioIdleStrategy,
+                    "must be one of " + TransportConfiguration.IO_IDLE_STRATEGIES);
+            }
+            try
+            {
+                slowConsumerPolicy = SlowConsumerPolicy.of(slowConsumerPolicyName);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(TransportConfiguration.SLOW_CONSUMER_POLICY_PROP_NAME,
+                    slowConsumerPolicyName, "must be disconnect or skip");
+            }
+            // the transport owns its HTTP framing; the engine encodes frames with it
+            if (!engineContext.isConcluded())
+            {
+                engineContext.chunked(httpChunked);
+            }
             if (!isAuthenticatorSet)
             {
                 authenticator = TransportConfiguration.authenticator();
@@ -286,12 +311,13 @@ public final class FanoutServer implements AutoCloseable
             }
             if (publishBatchMaxEvents < 1 || publishBatchMaxEvents > engineContext.ringSize())
             {
-                throw new IllegalArgumentException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME +
-                    " must be between 1 and the ring size (" + engineContext.ringSize() + ")");
+                throw new ConfigurationException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME,
+                    publishBatchMaxEvents, "must be between 1 and the ring size (" + engineContext.ringSize() + ")");
             }
             if (publishBatchMaxLength < 1)
             {
-                throw new IllegalArgumentException(TransportConfiguration.PUBLISH_BATCH_MAX_LENGTH_PROP_NAME + " must be > 0");
+                throw new ConfigurationException(
+                    TransportConfiguration.PUBLISH_BATCH_MAX_LENGTH_PROP_NAME, publishBatchMaxLength, "must be > 0");
             }
             return this;
         }
@@ -681,6 +707,24 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return whether event streams are chunked (HTTP/1.1 clients) or close-delimited.
+         */
+        public boolean httpChunked()
+        {
+            return httpChunked;
+        }
+
+        /**
+         * @param httpChunked frames carry HTTP/1.1 chunk framing, encoded once with the frame (false: close-delimited).
+         * @return this.
+         */
+        public Context httpChunked(final boolean httpChunked)
+        {
+            this.httpChunked = httpChunked;
+            return this;
+        }
+
+        /**
          * @return largest batch publish body, in bytes.
          */
         public int publishBatchMaxLength()
@@ -940,6 +984,7 @@ public final class FanoutServer implements AutoCloseable
                 ", keepAliveTimeoutNs=" + keepAliveTimeoutNs +
                 ", topicsPerSubscriptionMax=" + topicsPerSubscriptionMax +
                 ", publishBatchMaxLength=" + publishBatchMaxLength +
+                ", httpChunked=" + httpChunked +
                 ", publishBatchMaxEvents=" + publishBatchMaxEvents +
                 ", shutdownTimeoutNs=" + shutdownTimeoutNs +
                 ", connectionsMax=" + connectionsMax +

@@ -117,6 +117,15 @@ public final class TransportConfiguration
     /** Default topics per subscription. */
     public static final int TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT = 64;
 
+    /** Encode frames with HTTP/1.1 chunk framing (true) or for close-delimited bodies (false). */
+    public static final String HTTP_CHUNKED_PROP_NAME = "fanout.http.chunked";
+    /** Default chunking. */
+    public static final boolean HTTP_CHUNKED_DEFAULT = true;
+
+    /** Aliases of {@link #IO_IDLE_STRATEGY_PROP_NAME}. */
+    public static final java.util.List<String> IO_IDLE_STRATEGIES =
+        java.util.List.of("select", "noop", "spin", "yield", "backoff", "sleep-ns");
+
     /** Largest body of a batch publish ({@code POST /publish}, NDJSON), in bytes; larger batches get 413. */
     public static final String PUBLISH_BATCH_MAX_LENGTH_PROP_NAME = "fanout.publish.batch.max.length";
     /** Default batch body limit. */
@@ -305,6 +314,14 @@ public final class TransportConfiguration
     public static int topicsPerSubscriptionMax()
     {
         return Integer.getInteger(TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME, TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HTTP_CHUNKED_PROP_NAME} or its default.
+     */
+    public static boolean httpChunked()
+    {
+        return Boolean.parseBoolean(System.getProperty(HTTP_CHUNKED_PROP_NAME, String.valueOf(HTTP_CHUNKED_DEFAULT)));
     }
 
     /**
