@@ -7,22 +7,51 @@ package io.ssefanout.engine;
 public interface CounterDescriptor
 {
     /**
+     * What describes a counter.
+     *
+     * @param id         stable id, also the counter's id in the counters file.
+     * @param metricName Prometheus metric name.
+     * @param metricType Prometheus type: counter or gauge.
+     * @param label      human-readable label.
+     */
+    record Spec(int id, String metricName, String metricType, String label)
+    {
+    }
+
+    /**
+     * @return the counter's description.
+     */
+    Spec spec();
+
+    /**
      * @return stable id, also the counter's id in the counters file.
      */
-    int id();
+    default int id()
+    {
+        return spec().id();
+    }
 
     /**
      * @return Prometheus metric name.
      */
-    String metricName();
+    default String metricName()
+    {
+        return spec().metricName();
+    }
 
     /**
      * @return Prometheus type: counter or gauge.
      */
-    String metricType();
+    default String metricType()
+    {
+        return spec().metricType();
+    }
 
     /**
      * @return human-readable label.
      */
-    String label();
+    default String label()
+    {
+        return spec().label();
+    }
 }

@@ -17,40 +17,16 @@ public enum EngineCounterDescriptor implements CounterDescriptor
     /** Topics with a frame log. */
     TOPICS(15, "fanout_topics", "gauge", "Topics with a frame log");
 
-    private final int id;
-    private final String metricName;
-    private final String metricType;
-    private final String label;
+    private final CounterDescriptor.Spec spec;
 
     EngineCounterDescriptor(final int id, final String metricName, final String metricType, final String label)
     {
-        this.id = id;
-        this.metricName = metricName;
-        this.metricType = metricType;
-        this.label = label;
+        this.spec = new CounterDescriptor.Spec(id, metricName, metricType, label);
     }
 
     @Override
-    public int id()
+    public CounterDescriptor.Spec spec()
     {
-        return id;
-    }
-
-    @Override
-    public String metricName()
-    {
-        return metricName;
-    }
-
-    @Override
-    public String metricType()
-    {
-        return metricType;
-    }
-
-    @Override
-    public String label()
-    {
-        return label;
+        return spec;
     }
 }

@@ -61,40 +61,16 @@ public enum TransportCounterDescriptor implements CounterDescriptor
     /** Event streams ended because the token they were opened with expired. */
     STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry");
 
-    private final int id;
-    private final String metricName;
-    private final String metricType;
-    private final String label;
+    private final CounterDescriptor.Spec spec;
 
     TransportCounterDescriptor(final int id, final String metricName, final String metricType, final String label)
     {
-        this.id = id;
-        this.metricName = metricName;
-        this.metricType = metricType;
-        this.label = label;
+        this.spec = new CounterDescriptor.Spec(id, metricName, metricType, label);
     }
 
     @Override
-    public int id()
+    public CounterDescriptor.Spec spec()
     {
-        return id;
-    }
-
-    @Override
-    public String metricName()
-    {
-        return metricName;
-    }
-
-    @Override
-    public String metricType()
-    {
-        return metricType;
-    }
-
-    @Override
-    public String label()
-    {
-        return label;
+        return spec;
     }
 }
