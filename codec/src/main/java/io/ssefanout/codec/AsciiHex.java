@@ -1,5 +1,7 @@
 package io.ssefanout.codec;
 
+import org.agrona.DirectBuffer;
+
 /**
  * Hexadecimal digits in ASCII bytes.
  */
@@ -28,5 +30,30 @@ final class AsciiHex
             return b - 'A' + 10;
         }
         return -1;
+    }
+
+    /**
+     * @param buffer holding the digits.
+     * @param index  of the first of four hex digits.
+     * @param limit  end of the bytes that may be read.
+     * @return the value of the four digits, or -1 when they are not four hex digits before the limit.
+     */
+    static int value4(final DirectBuffer buffer, final int index, final int limit)
+    {
+        if (index + 4 > limit)
+        {
+            return -1;
+        }
+        int value = 0;
+        for (int i = 0; i < 4; i++)
+        {
+            final int digit = value(buffer.getByte(index + i));
+            if (digit < 0)
+            {
+                return -1;
+            }
+            value = (value << 4) | digit;
+        }
+        return value;
     }
 }

@@ -304,7 +304,7 @@ public final class ChunkedBodyDecoder
     private static boolean isFieldLine(final MutableDirectBuffer buffer, final int start, final int end)
     {
         int i = start;
-        while (i < end && HttpRequestParser.isTchar(buffer.getByte(i)))
+        while (i < end && HttpAscii.isTchar(buffer.getByte(i)))
         {
             i++;
         }

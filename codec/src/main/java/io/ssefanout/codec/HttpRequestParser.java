@@ -20,25 +20,6 @@ public final class HttpRequestParser
     /** {@link #parse} result when the request is malformed or over a limit. */
     public static final int ERROR = -1;
 
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static
-    {
-        for (int c = '0'; c <= '9'; c++)
-        {
-            TCHAR[c] = true;
-        }
-        for (int c = 'a'; c <= 'z'; c++)
-        {
-            TCHAR[c] = true;
-            TCHAR[c - 32] = true;
-        }
-        for (final char c : "!#$%&'*+-.^_`|~".toCharArray())
-        {
-            TCHAR[c] = true;
-        }
-    }
-
     private final int maxRequestLineLength;
     private final int maxHeaderBytes;
     private final int maxHeaderCount;
@@ -97,7 +78,7 @@ public final class HttpRequestParser
         reset();
         final int end = offset + length;
 
-        final int requestLineEnd = findLineEnd(buffer, offset, Math.min(end, offset + maxRequestLineLength + 2));
+        final int requestLineEnd = HttpAscii.findLineEnd(buffer, offset, Math.min(end, offset + maxRequestLineLength + 2));
         if (requestLineEnd < 0)
         {
             if (length > maxRequestLineLength + 1)
@@ -106,7 +87,7 @@ public final class HttpRequestParser
             }
             return NEED_MORE;
         }
-        final int requestLineLength = lineContentLength(buffer, offset, requestLineEnd);
+        final int requestLineLength = HttpAscii.lineContentLength(buffer, offset, requestLineEnd);
         if (requestLineLength > maxRequestLineLength)
         {
             return fail(HttpStatus.URI_TOO_LONG, "request line longer than limit");
@@ -120,7 +101,7 @@ public final class HttpRequestParser
         final int headLimit = Math.min(end, offset + maxHeaderBytes);
         while (true)
         {
-            final int lineEnd = findLineEnd(buffer, lineStart, headLimit);
+            final int lineEnd = HttpAscii.findLineEnd(buffer, lineStart, headLimit);
             if (lineEnd < 0)
             {
                 if (end - offset >= maxHeaderBytes)
@@ -129,7 +110,7 @@ public final class HttpRequestParser
                 }
                 return NEED_MORE;
             }
-            final int contentLength = lineContentLength(buffer, lineStart, lineEnd);
+            final int contentLength = HttpAscii.lineContentLength(buffer, lineStart, lineEnd);
             if (0 == contentLength)
             {
                 return checkFraming() ? lineEnd + 1 - offset : ERROR;
@@ -313,7 +294,7 @@ public final class HttpRequestParser
     public boolean hasContentType(final DirectBuffer buffer, final String lowerCase)
     {
         final int n = lowerCase.length();
-        if (contentTypeLength < n || !equalsIgnoreCase(buffer, contentTypeOffset, n, lowerCase))
+        if (contentTypeLength < n || !HttpAscii.equalsIgnoreCase(buffer, contentTypeOffset, n, lowerCase))
         {
             return false;
         }
@@ -399,7 +380,7 @@ public final class HttpRequestParser
     private boolean parseRequestLine(final DirectBuffer buffer, final int start, final int end)
     {
         int i = start;
-        while (i < end && isTchar(buffer.getByte(i)))
+        while (i < end && HttpAscii.isTchar(buffer.getByte(i)))
         {
             i++;
         }
@@ -408,7 +389,7 @@ public final class HttpRequestParser
             fail(HttpStatus.BAD_REQUEST, "malformed method in request line");
             return false;
         }
-        method = methodOf(buffer, start, i - start);
+        method = HttpAscii.methodOf(buffer, start, i - start);
 
         final int targetStart = ++i;
         while (i < end)
@@ -478,7 +459,7 @@ public final class HttpRequestParser
             return false;
         }
         int i = start;
-        while (i < end && isTchar(buffer.getByte(i)))
+        while (i < end && HttpAscii.isTchar(buffer.getByte(i)))
         {
             i++;
         }
@@ -490,11 +471,11 @@ public final class HttpRequestParser
         final int nameLength = i - start;
         int valueStart = i + 1;
         int valueEnd = end;
-        while (valueStart < valueEnd && isWhitespace(buffer.getByte(valueStart)))
+        while (valueStart < valueEnd && HttpAscii.isWhitespace(buffer.getByte(valueStart)))
         {
             valueStart++;
         }
-        while (valueEnd > valueStart && isWhitespace(buffer.getByte(valueEnd - 1)))
+        while (valueEnd > valueStart && HttpAscii.isWhitespace(buffer.getByte(valueEnd - 1)))
         {
             valueEnd--;
         }
@@ -509,66 +490,66 @@ public final class HttpRequestParser
         }
         final int valueLength = valueEnd - valueStart;
 
-        if (equalsIgnoreCase(buffer, start, nameLength, "content-length"))
+        if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "content-length"))
         {
             return onContentLength(buffer, valueStart, valueLength);
         }
-        if (equalsIgnoreCase(buffer, start, nameLength, "transfer-encoding"))
+        if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "transfer-encoding"))
         {
             onTransferEncoding(buffer, valueStart, valueEnd);
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "host"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "host"))
         {
             hostCount++;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "expect"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "expect"))
         {
-            expectsContinue = equalsIgnoreCase(buffer, valueStart, valueLength, "100-continue");
+            expectsContinue = HttpAscii.equalsIgnoreCase(buffer, valueStart, valueLength, "100-continue");
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "connection"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "connection"))
         {
-            if (containsIgnoreCase(buffer, valueStart, valueLength, "close"))
+            if (HttpAscii.containsIgnoreCase(buffer, valueStart, valueLength, "close"))
             {
                 hasConnectionClose = true;
             }
-            if (containsIgnoreCase(buffer, valueStart, valueLength, "keep-alive"))
+            if (HttpAscii.containsIgnoreCase(buffer, valueStart, valueLength, "keep-alive"))
             {
                 hasConnectionKeepAlive = true;
             }
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "last-event-id"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "last-event-id"))
         {
             lastEventIdOffset = valueStart;
             lastEventIdLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "origin"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "origin"))
         {
             originOffset = valueStart;
             originLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "x-request-id"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "x-request-id"))
         {
             requestIdOffset = valueStart;
             requestIdLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "authorization"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "authorization"))
         {
             authorizationOffset = valueStart;
             authorizationLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "content-type"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "content-type"))
         {
             contentTypeOffset = valueStart;
             contentTypeLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "cookie"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "cookie"))
         {
             cookieOffset = valueStart;
             cookieLength = valueLength;
         }
-        else if (equalsIgnoreCase(buffer, start, nameLength, "accept"))
+        else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "accept"))
         {
-            if (containsIgnoreCase(buffer, valueStart, valueLength, "text/event-stream"))
+            if (HttpAscii.containsIgnoreCase(buffer, valueStart, valueLength, "text/event-stream"))
             {
                 acceptsEventStream++;
             }
@@ -591,18 +572,18 @@ public final class HttpRequestParser
             }
             int tokenStart = i;
             int trimmedEnd = tokenEnd;
-            while (tokenStart < trimmedEnd && isWhitespace(buffer.getByte(tokenStart)))
+            while (tokenStart < trimmedEnd && HttpAscii.isWhitespace(buffer.getByte(tokenStart)))
             {
                 tokenStart++;
             }
-            while (trimmedEnd > tokenStart && isWhitespace(buffer.getByte(trimmedEnd - 1)))
+            while (trimmedEnd > tokenStart && HttpAscii.isWhitespace(buffer.getByte(trimmedEnd - 1)))
             {
                 trimmedEnd--;
             }
             if (trimmedEnd > tokenStart)
             {
                 transferCodingCount++;
-                isFinalCodingChunked = equalsIgnoreCase(buffer, tokenStart, trimmedEnd - tokenStart, "chunked");
+                isFinalCodingChunked = HttpAscii.equalsIgnoreCase(buffer, tokenStart, trimmedEnd - tokenStart, "chunked");
             }
             i = tokenEnd + 1;
         }
@@ -676,144 +657,5 @@ public final class HttpRequestParser
         }
         contentLength = value;
         return true;
-    }
-
-    private static HttpMethod methodOf(final DirectBuffer buffer, final int offset, final int length)
-    {
-        switch (length)
-        {
-            case 3:
-                if (equals(buffer, offset, length, "GET"))
-                {
-                    return HttpMethod.GET;
-                }
-                if (equals(buffer, offset, length, "PUT"))
-                {
-                    return HttpMethod.PUT;
-                }
-                break;
-            case 4:
-                if (equals(buffer, offset, length, "POST"))
-                {
-                    return HttpMethod.POST;
-                }
-                if (equals(buffer, offset, length, "HEAD"))
-                {
-                    return HttpMethod.HEAD;
-                }
-                break;
-            case 5:
-                if (equals(buffer, offset, length, "PATCH"))
-                {
-                    return HttpMethod.PATCH;
-                }
-                break;
-            case 6:
-                if (equals(buffer, offset, length, "DELETE"))
-                {
-                    return HttpMethod.DELETE;
-                }
-                break;
-            case 7:
-                if (equals(buffer, offset, length, "OPTIONS"))
-                {
-                    return HttpMethod.OPTIONS;
-                }
-                break;
-            default:
-                break;
-        }
-        return HttpMethod.OTHER;
-    }
-
-    /**
-     * Index of the LF ending the line that starts at {@code start}, or -1 if none before {@code limit}.
-     */
-    private static int findLineEnd(final DirectBuffer buffer, final int start, final int limit)
-    {
-        for (int i = start; i < limit; i++)
-        {
-            if ('\n' == buffer.getByte(i))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int lineContentLength(final DirectBuffer buffer, final int start, final int lfIndex)
-    {
-        return (lfIndex > start && '\r' == buffer.getByte(lfIndex - 1)) ? lfIndex - 1 - start : lfIndex - start;
-    }
-
-    static boolean isTchar(final byte b)
-    {
-        return b > 0 && TCHAR[b];
-    }
-
-    private static boolean isWhitespace(final byte b)
-    {
-        return ' ' == b || '\t' == b;
-    }
-
-    private static boolean equals(final DirectBuffer buffer, final int offset, final int length, final String value)
-    {
-        if (length != value.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (buffer.getByte(offset + i) != value.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Case-insensitive ASCII comparison against a lower-case constant.
-     *
-     * @param buffer holding the bytes.
-     * @param offset of the bytes.
-     * @param length of the bytes.
-     * @param lowerCase constant to compare with, in lower case.
-     * @return true if equal ignoring ASCII case.
-     */
-    public static boolean equalsIgnoreCase(
-        final DirectBuffer buffer, final int offset, final int length, final String lowerCase)
-    {
-        if (length != lowerCase.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (toLower(buffer.getByte(offset + i)) != lowerCase.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean containsIgnoreCase(
-        final DirectBuffer buffer, final int offset, final int length, final String lowerCase)
-    {
-        final int n = lowerCase.length();
-        for (int i = 0; i + n <= length; i++)
-        {
-            if (equalsIgnoreCase(buffer, offset + i, n, lowerCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int toLower(final byte b)
-    {
-        return (b >= 'A' && b <= 'Z') ? b + 32 : b;
     }
 }

@@ -16,6 +16,8 @@ import org.agrona.MutableDirectBuffer;
  * spans of the caller's buffer, valid until it is reused. The whole line must be UTF-8, and a {@code \}{@code u}
  * escape must not leave a lone surrogate. Nesting inside {@code data} is limited to {@link #MAX_DEPTH} levels.
  * <p>
+ * Any other JSON value is found and validated by {@link JsonValueScanner}.
+ * <p>
  * A hand-written scanner of exactly this shape rather than a JSON library: it never builds a tree or a string,
  * needs no buffer of its own, and is short enough to fuzz to exhaustion.
  */
@@ -29,8 +31,9 @@ public final class NdjsonEventReader
     public static final int ERROR = -1;
 
     /** Deepest nesting of objects and arrays accepted inside {@code data}. */
-    public static final int MAX_DEPTH = 64;
+    public static final int MAX_DEPTH = JsonValueScanner.MAX_DEPTH;
 
+    private final JsonValueScanner valueScanner = new JsonValueScanner();
     private MutableDirectBuffer buffer;
     private int position;
     private int end;
@@ -225,7 +228,7 @@ public final class NdjsonEventReader
 
     private boolean readMember(final int nameOffset, final int nameLength)
     {
-        if (isName(nameOffset, nameLength, "topic"))
+        if (HttpAscii.equals(buffer, nameOffset, nameLength, "topic"))
         {
             if (topicLength >= 0)
             {
@@ -239,7 +242,7 @@ public final class NdjsonEventReader
             topicLength = stringLength;
             return true;
         }
-        if (isName(nameOffset, nameLength, "event"))
+        if (HttpAscii.equals(buffer, nameOffset, nameLength, "event"))
         {
             if (eventTypeLength >= 0)
             {
@@ -259,7 +262,7 @@ public final class NdjsonEventReader
             eventTypeLength = stringLength;
             return true;
         }
-        if (isName(nameOffset, nameLength, "data"))
+        if (HttpAscii.equals(buffer, nameOffset, nameLength, "data"))
         {
             if (dataLength >= 0)
             {
@@ -276,13 +279,14 @@ public final class NdjsonEventReader
                 dataLength = stringLength;
                 return true;
             }
-            final int valueStart = cursor;
-            if (!skipValue())
+            final int valueEnd = valueScanner.scan(buffer, cursor, lineEnd);
+            if (valueEnd < 0)
             {
-                return false;
+                return fail(valueScanner.errorReason());
             }
-            dataOffset = valueStart;
-            dataLength = cursor - valueStart;
+            dataOffset = cursor;
+            dataLength = valueEnd - cursor;
+            cursor = valueEnd;
             return true;
         }
         return fail("unknown member: only \"topic\", \"event\" and \"data\"");
@@ -388,21 +392,11 @@ public final class NdjsonEventReader
 
     private int readHex4()
     {
-        if (cursor + 4 > lineEnd)
+        final int value = AsciiHex.value4(buffer, cursor, lineEnd);
+        if (value >= 0)
         {
-            return -1;
+            cursor += 4;
         }
-        int value = 0;
-        for (int i = 0; i < 4; i++)
-        {
-            final int digit = AsciiHex.value(buffer.getByte(cursor + i));
-            if (digit < 0)
-            {
-                return -1;
-            }
-            value = (value << 4) | digit;
-        }
-        cursor += 4;
         return value;
     }
 
@@ -433,252 +427,9 @@ public final class NdjsonEventReader
         return index + 4;
     }
 
-    /**
-     * Validate and step over one JSON value that is not a top-level string. Containers are tracked in a bit stack
-     * (1 = object, 0 = array), so nesting costs no memory.
-     */
-    private boolean skipValue()
-    {
-        long containers = 0;
-        int depth = 0;
-        while (true)
-        {
-            skipWhitespace();
-            if (cursor >= lineEnd)
-            {
-                return fail("\"data\" is not a complete JSON value");
-            }
-            final byte b = buffer.getByte(cursor);
-            boolean isValueDone = true;
-            if ('{' == b || '[' == b)
-            {
-                if (depth >= MAX_DEPTH)
-                {
-                    return fail("\"data\" nested too deeply");
-                }
-                containers = (containers << 1) | ('{' == b ? 1 : 0);
-                depth++;
-                cursor++;
-                skipWhitespace();
-                final byte close = '{' == b ? (byte)'}' : (byte)']';
-                if (cursor < lineEnd && close == buffer.getByte(cursor))
-                {
-                    cursor++;
-                    containers >>>= 1;
-                    depth--;
-                }
-                else
-                {
-                    isValueDone = false;
-                    if ('{' == b && !skipMemberName())
-                    {
-                        return false;
-                    }
-                }
-            }
-            else if ('"' == b)
-            {
-                cursor++;
-                if (!skipString())
-                {
-                    return false;
-                }
-            }
-            else if ('-' == b || (b >= '0' && b <= '9'))
-            {
-                if (!skipNumber())
-                {
-                    return false;
-                }
-            }
-            else if (isLiteral("true") || isLiteral("null"))
-            {
-                cursor += 4;
-            }
-            else if (isLiteral("false"))
-            {
-                cursor += 5;
-            }
-            else
-            {
-                return fail("\"data\" is not a valid JSON value");
-            }
-
-            while (isValueDone)
-            {
-                if (0 == depth)
-                {
-                    return true;
-                }
-                skipWhitespace();
-                if (cursor >= lineEnd)
-                {
-                    return fail("\"data\" is not a complete JSON value");
-                }
-                final byte next = buffer.getByte(cursor++);
-                final boolean isObject = 1 == (containers & 1);
-                if (',' == next)
-                {
-                    if (isObject && !skipMemberName())
-                    {
-                        return false;
-                    }
-                    isValueDone = false;
-                }
-                else if ((isObject && '}' == next) || (!isObject && ']' == next))
-                {
-                    containers >>>= 1;
-                    depth--;
-                }
-                else
-                {
-                    return fail("\"data\" is not a valid JSON value");
-                }
-            }
-        }
-    }
-
-    private boolean skipMemberName()
-    {
-        skipWhitespace();
-        if (cursor >= lineEnd || '"' != buffer.getByte(cursor))
-        {
-            return fail("\"data\" is not a valid JSON value");
-        }
-        cursor++;
-        if (!skipString())
-        {
-            return false;
-        }
-        skipWhitespace();
-        if (cursor >= lineEnd || ':' != buffer.getByte(cursor++))
-        {
-            return fail("\"data\" is not a valid JSON value");
-        }
-        return true;
-    }
-
-    /**
-     * Validate a string inside {@code data} without changing it: its source text is kept exactly.
-     */
-    private boolean skipString()
-    {
-        while (cursor < lineEnd)
-        {
-            final byte b = buffer.getByte(cursor++);
-            if ('"' == b)
-            {
-                return true;
-            }
-            if (b >= 0 && b < 0x20)
-            {
-                return fail("control character in a string");
-            }
-            if ('\\' == b)
-            {
-                if (cursor >= lineEnd)
-                {
-                    break;
-                }
-                final byte escape = buffer.getByte(cursor++);
-                if ('u' == escape)
-                {
-                    if (readHex4() < 0)
-                    {
-                        return fail("malformed \\u escape");
-                    }
-                }
-                else if ("\"\\/bfnrt".indexOf(escape) < 0)
-                {
-                    return fail("invalid escape in a string");
-                }
-            }
-        }
-        return fail("unterminated string");
-    }
-
-    private boolean skipNumber()
-    {
-        if ('-' == buffer.getByte(cursor))
-        {
-            cursor++;
-        }
-        if (cursor >= lineEnd)
-        {
-            return fail("malformed number");
-        }
-        if ('0' == buffer.getByte(cursor))
-        {
-            cursor++;
-        }
-        else if (skipDigits() == 0)
-        {
-            return fail("malformed number");
-        }
-        if (cursor < lineEnd && '.' == buffer.getByte(cursor))
-        {
-            cursor++;
-            if (skipDigits() == 0)
-            {
-                return fail("malformed number");
-            }
-        }
-        if (cursor < lineEnd && ('e' == buffer.getByte(cursor) || 'E' == buffer.getByte(cursor)))
-        {
-            cursor++;
-            if (cursor < lineEnd && ('+' == buffer.getByte(cursor) || '-' == buffer.getByte(cursor)))
-            {
-                cursor++;
-            }
-            if (skipDigits() == 0)
-            {
-                return fail("malformed number");
-            }
-        }
-        return true;
-    }
-
-    private int skipDigits()
-    {
-        final int start = cursor;
-        while (cursor < lineEnd && buffer.getByte(cursor) >= '0' && buffer.getByte(cursor) <= '9')
-        {
-            cursor++;
-        }
-        return cursor - start;
-    }
-
-    private boolean isName(final int offset, final int length, final String name)
-    {
-        if (length != name.length())
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (buffer.getByte(offset + i) != name.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private boolean isLiteral(final String literal)
     {
-        final int length = literal.length();
-        if (cursor + length > lineEnd)
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (buffer.getByte(cursor + i) != literal.charAt(i))
-            {
-                return false;
-            }
-        }
-        return true;
+        return cursor + literal.length() <= lineEnd && HttpAscii.equals(buffer, cursor, literal.length(), literal);
     }
 
     private void skipWhitespace()

@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.codec.HttpAscii;
 import io.ssefanout.codec.HttpRequestParser;
 import org.agrona.DirectBuffer;
 
@@ -39,7 +40,7 @@ final class BearerTokenLocator
         tokenLength = 0;
         final int authorizationLength = parser.authorizationLength();
         if (authorizationLength > BEARER.length() &&
-            HttpRequestParser.equalsIgnoreCase(buffer, parser.authorizationOffset(), BEARER.length(), BEARER))
+            HttpAscii.equalsIgnoreCase(buffer, parser.authorizationOffset(), BEARER.length(), BEARER))
         {
             tokenOffset = parser.authorizationOffset() + BEARER.length();
             tokenLength = authorizationLength - BEARER.length();
