@@ -29,10 +29,7 @@ public final class HttpRequestParser
     private int targetLength;
     private int minorVersion;
     private long contentLength;
-    private boolean isChunked;
-    private int transferCodingCount;
-    private boolean isFinalCodingChunked;
-    private int hostCount;
+    private final MessageFraming framing = new MessageFraming();
     private boolean expectsContinue;
     private boolean hasConnectionClose;
     private boolean hasConnectionKeepAlive;
@@ -110,16 +107,17 @@ public final class HttpRequestParser
                 }
                 return NEED_MORE;
             }
-            final int contentLength = HttpAscii.lineContentLength(buffer, lineStart, lineEnd);
-            if (0 == contentLength)
+            final int lineLength = HttpAscii.lineContentLength(buffer, lineStart, lineEnd);
+            if (0 == lineLength)
             {
-                return checkFraming() ? lineEnd + 1 - offset : ERROR;
+                return framing.check(minorVersion, this.contentLength) ? lineEnd + 1 - offset :
+                    fail(framing.errorStatus(), framing.errorReason());
             }
             if (++headerCount > maxHeaderCount)
             {
                 return fail(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more header fields than limit");
             }
-            if (!parseHeader(buffer, lineStart, lineStart + contentLength))
+            if (!parseHeader(buffer, lineStart, lineStart + lineLength))
             {
                 return ERROR;
             }
@@ -172,7 +170,7 @@ public final class HttpRequestParser
      */
     public boolean isChunked()
     {
-        return isChunked;
+        return framing.isChunked();
     }
 
     /**
@@ -345,10 +343,7 @@ public final class HttpRequestParser
         targetLength = 0;
         minorVersion = 1;
         contentLength = -1;
-        isChunked = false;
-        transferCodingCount = 0;
-        isFinalCodingChunked = false;
-        hostCount = 0;
+        framing.reset();
         expectsContinue = false;
         hasConnectionClose = false;
         hasConnectionKeepAlive = false;
@@ -496,11 +491,11 @@ public final class HttpRequestParser
         }
         if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "transfer-encoding"))
         {
-            onTransferEncoding(buffer, valueStart, valueEnd);
+            framing.onTransferEncoding(buffer, valueStart, valueEnd);
         }
         else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "host"))
         {
-            hostCount++;
+            framing.onHost();
         }
         else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "expect"))
         {
@@ -554,81 +549,6 @@ public final class HttpRequestParser
                 acceptsEventStream++;
             }
         }
-        return true;
-    }
-
-    /**
-     * Transfer codings may be listed in one field or several; only the last one matters for framing.
-     */
-    private void onTransferEncoding(final DirectBuffer buffer, final int start, final int end)
-    {
-        int i = start;
-        while (i <= end)
-        {
-            int tokenEnd = i;
-            while (tokenEnd < end && ',' != buffer.getByte(tokenEnd))
-            {
-                tokenEnd++;
-            }
-            int tokenStart = i;
-            int trimmedEnd = tokenEnd;
-            while (tokenStart < trimmedEnd && HttpAscii.isWhitespace(buffer.getByte(tokenStart)))
-            {
-                tokenStart++;
-            }
-            while (trimmedEnd > tokenStart && HttpAscii.isWhitespace(buffer.getByte(trimmedEnd - 1)))
-            {
-                trimmedEnd--;
-            }
-            if (trimmedEnd > tokenStart)
-            {
-                transferCodingCount++;
-                isFinalCodingChunked = HttpAscii.equalsIgnoreCase(buffer, tokenStart, trimmedEnd - tokenStart, "chunked");
-            }
-            i = tokenEnd + 1;
-        }
-        if (start == end)
-        {
-            transferCodingCount++;
-            isFinalCodingChunked = false;
-        }
-    }
-
-    /**
-     * Body framing and Host rules checked once the whole head is known (RFC 9112 §3.2, §6.1, §6.3).
-     */
-    private boolean checkFraming()
-    {
-        if (1 == minorVersion && 1 != hostCount)
-        {
-            fail(HttpStatus.BAD_REQUEST, 0 == hostCount ? "Host header missing" : "more than one Host header");
-            return false;
-        }
-        if (hostCount > 1)
-        {
-            fail(HttpStatus.BAD_REQUEST, "more than one Host header");
-            return false;
-        }
-        if (0 == transferCodingCount)
-        {
-            return true;
-        }
-        if (contentLength >= 0)
-        {
-            fail(HttpStatus.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
-            return false;
-        }
-        if (0 == minorVersion)
-        {
-            fail(HttpStatus.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
-            return false;
-        }
-        if (1 != transferCodingCount || !isFinalCodingChunked)
-        {
-            fail(HttpStatus.NOT_IMPLEMENTED, "only the chunked transfer coding is supported");
-            return false;
-        }
-        isChunked = true;
         return true;
     }
 
