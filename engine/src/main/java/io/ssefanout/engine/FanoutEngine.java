@@ -11,6 +11,8 @@ import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.CountedErrorHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -55,6 +57,7 @@ public final class FanoutEngine implements AutoCloseable
     private final AtomicCounter eventsRejectedRingFull;
     private final AtomicInteger publishersInFlight = new AtomicInteger();
     private final FrameLogAllocator logAllocator;
+    private final NanoClock ingestClock;
     private volatile boolean isAcceptingPublishes = true;
     private boolean isIngestStopped;
     private boolean isClosed;
@@ -66,6 +69,7 @@ public final class FanoutEngine implements AutoCloseable
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
         this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
+        this.ingestClock = ctx.nanoClock();
         this.logAllocator = new FrameLogAllocator(ctx.logCapacity(), ctx.logIndexCapacity(), ctx.logMemoryMax(),
             ctx.errorHandler(), counters.get(EngineCounterDescriptor.TOPICS));
         this.eventsPublished = counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED);
@@ -203,7 +207,7 @@ public final class FanoutEngine implements AutoCloseable
             }
 
             fill(ringBuffer.get(sequence), topic, eventType, eventTypeOffset, eventTypeLength, payload,
-                payloadOffset, payloadLength, System.nanoTime());
+                payloadOffset, payloadLength, ingestClock.nanoTime());
             ringBuffer.publish(sequence);
             eventsPublished.increment();
             return eventIds.base() + sequence;
@@ -265,7 +269,7 @@ public final class FanoutEngine implements AutoCloseable
                 return RING_FULL;
             }
             final long first = last - count + 1;
-            final long nowNs = System.nanoTime();
+            final long nowNs = ingestClock.nanoTime();
             for (int i = 0; i < count; i++)
             {
                 fill(ringBuffer.get(first + i), batch.topic(i), buffer, batch.eventTypeOffset(i),
@@ -507,6 +511,7 @@ public final class FanoutEngine implements AutoCloseable
         private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private FanoutCounters counters;
         private ErrorHandler errorHandler;
+        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
         /**
          * Validate and fill in what was not supplied. Once only.
@@ -760,6 +765,24 @@ public final class FanoutEngine implements AutoCloseable
         public Context counters(final FanoutCounters counters)
         {
             this.counters = counters;
+            return this;
+        }
+
+        /**
+         * @return the clock events are stamped with at ingest (latency is measured from it).
+         */
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * @param nanoClock the clock events are stamped with at ingest; the transport hands it its own.
+         * @return this.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
             return this;
         }
 

@@ -287,7 +287,7 @@ public final class FanoutServer implements AutoCloseable
             // the transport owns its HTTP framing; the engine encodes frames with it
             if (!engineContext.isConcluded())
             {
-                engineContext.chunked(httpChunked);
+                engineContext.chunked(httpChunked).nanoClock(nanoClock);
             }
             if (!isAuthenticatorSet)
             {
