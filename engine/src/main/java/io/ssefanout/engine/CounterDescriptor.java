@@ -9,7 +9,7 @@ public interface CounterDescriptor
     /**
      * What describes a counter.
      *
-     * @param id         stable id, also the counter's id in the counters file.
+     * @param id         stable id, the counter's type id in the counters file.
      * @param metricName Prometheus metric name.
      * @param metricType Prometheus type: counter or gauge.
      * @param label      human-readable label.
@@ -24,7 +24,7 @@ public interface CounterDescriptor
     Spec spec();
 
     /**
-     * @return stable id, also the counter's id in the counters file.
+     * @return stable id, the counter's type id in the counters file.
      */
     default int id()
     {
