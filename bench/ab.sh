@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-mkdir -p "$out"; out="$(cd "$out" && pwd)"
+mkdir -p "$out/raw"; out="$(cd "$out" && pwd)"
 jar="$repo/tools/target/fanout.jar"
 (cd "$repo" && mvn -q -B -DskipTests package)
 work="$(mktemp -d /tmp/fanout-ab.XXXXXX)"
@@ -35,13 +35,13 @@ a_jar="${a_jar:-$jar}"; b_jar="${b_jar:-$jar}"
 
 run() { # label settings conns rate jar
   taskset -c 0 java -Xmx1g -XX:+UseParallelGC $2 -Dfanout.dir="$work/ids" -jar "$5" server --port 18083 \
-    > "$out/server-$1.log" 2>&1 &
+    > "$out/raw/server-$1.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18083/health && break; sleep 0.2; done
   taskset -c 1 java -XX:+UseParallelGC -Xms1g -Xmx2g -jar "$loadgen" \
     --sub-url 'http://127.0.0.1:18083/sse/{topic}' --pub-url 'http://127.0.0.1:18083/publish/{topic}' \
     --conns "$3" --rate "$4" --duration "$duration" --warmup "$warmup" --server-pid "$pid" --label "$1" \
-    --json-out "$out/results.jsonl" --quiet > "$out/loadgen-$1.log" 2>&1 || true
+    --json-out "$out/results.jsonl" --quiet > "$out/raw/loadgen-$1.log" 2>&1 || true
   kill -TERM "$pid"; wait "$pid" || true
 }
 for scenario in $scenarios; do

@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-mkdir -p "$out"
+mkdir -p "$out/raw"
 out="$(cd "$out" && pwd)"
 jar="$repo/tools/target/fanout.jar"
 (cd "$repo" && mvn -q -B -DskipTests package)
@@ -46,7 +46,7 @@ done
 start_server() {
   rm -rf "$work/ids"
   taskset -c 0 java -Xmx1g -XX:+UseParallelGC -Dfanout.dir="$work/ids" $settings -jar "$jar" server --port 18084 \
-    > "$out/server.log" 2>&1 &
+    > "$out/raw/server.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do curl -sf http://127.0.0.1:18084/health > /dev/null && return; sleep 0.1; done
   echo "server did not start" >&2; exit 1
@@ -55,7 +55,7 @@ start_server() {
 start_nchan() {
   rm -rf "$work/nchan" && mkdir -p "$work/nchan/tmp"
   taskset -c 0 nginx -p "$work/nchan/" -e stderr -c "$shared/nchan/nchan.conf" -g 'daemon off;' \
-    > "$out/nchan.log" 2>&1 &
+    > "$out/raw/nchan.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
     curl -s -o /dev/null -X POST -d x http://127.0.0.1:18081/publish/warm && return
@@ -84,7 +84,7 @@ for r in $(seq "$repeat"); do
       --server-pid "$pid" --server-metrics http://127.0.0.1:18084/metrics --label "many-topics-batch-$batch-r$r" \
       --json-out "$out/loadgen.jsonl" --quiet --topic mt --topics 1000 --topics-per-conn 1-5 --conns 1000 \
       --rate 1000 --pub-batch "$batch" --duration $((duration * 2)) --warmup "$warmup" \
-      > "$out/loadgen-many-topics-batch-$batch-r$r.log" 2>&1 || true
+      > "$out/raw/loadgen-many-topics-batch-$batch-r$r.log" 2>&1 || true
     kill -TERM "$pid"; wait "$pid" || true
   done
 done

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-mkdir -p "$out"
+mkdir -p "$out/raw"
 out="$(cd "$out" && pwd)"
 has() { case " $only " in *" $1 "*) return 0;; *) return 1;; esac; }
 
@@ -63,7 +63,7 @@ if has matrix; then
   for r in $(seq "$repeat"); do
     mkdir -p "$out/matrix-r$r"
     (cd "$peer" && ./peer-bench.sh --servers "nchan netty-ref" --custom-cmd "$(server_cmd)" $(project_args) \
-      --duration "$duration" --warmup "$warmup" --no-probe --out "$out/matrix-r$r/matrix") > "$out/matrix-r$r/matrix.log" 2>&1
+      --duration "$duration" --warmup "$warmup" --no-probe --out "$out/matrix-r$r/matrix") > "$out/raw/matrix-r$r.log" 2>&1
     runs+=("$out/matrix-r$r")
   done
   python3 "$repo/bench/medians.py" "${runs[@]}" > "$out/medians.md"
@@ -73,26 +73,26 @@ if has probe; then
   for conns in 1000 100; do
     if [ "$conns" = 1000 ]; then rates="100 200 300 400 600 800 1000 1500"; else rates="2000 4000 6000 8000 10000 15000"; fi
     (cd "$peer" && ./peer-bench.sh --servers "nchan netty-ref" --custom-cmd "$(server_cmd)" $(project_args) \
-      --probe-only --probe-conns "$conns" --probe-rates "$rates" --out "$out/probe-$conns") > "$out/probe-$conns.log" 2>&1
+      --probe-only --probe-conns "$conns" --probe-rates "$rates" --out "$out/probe-$conns") > "$out/raw/probe-$conns.log" 2>&1
   done
 fi
 
 # The project alone, measured with its own load generator.
 run_project() { # label "server -D settings" loadgen args...
   local label="$1" settings="$2"; shift 2
-  taskset -c 0 bash -c "exec $(server_cmd "$settings")" > "$out/server-$label.log" 2>&1 &
+  taskset -c 0 bash -c "exec $(server_cmd "$settings")" > "$out/raw/server-$label.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf http://127.0.0.1:18083/health > /dev/null && break; sleep 0.1; done
   local attacker=""
   if [ -n "${ABUSE_ARGS:-}" ]; then # the attack mix beside the load generator, for the load generator's whole run
     taskset -c 1 java -Xmx256m -jar "$jar" abuse --port 18083 --duration $((duration + warmup + 5)) $ABUSE_ARGS \
-      > "$out/abuse-$label.log" 2>&1 &
+      > "$out/raw/abuse-$label.log" 2>&1 &
     attacker=$!
   fi
   taskset -c 1 java -XX:+UseParallelGC -Xms1g -Xmx2g -jar "$jar" loadgen \
     --sub-url 'http://127.0.0.1:18083/sse/{topic}' --pub-url 'http://127.0.0.1:18083/publish/{topic}' \
     --server-pid "$pid" --server-metrics http://127.0.0.1:18083/metrics --label "$label" \
-    --json-out "$out/project.jsonl" --quiet "$@" > "$out/loadgen-$label.log" 2>&1 || true
+    --json-out "$out/project.jsonl" --quiet "$@" > "$out/raw/loadgen-$label.log" 2>&1 || true
   if [ -n "$attacker" ]; then wait "$attacker" || true; fi
   curl -s http://127.0.0.1:18083/metrics > "$out/metrics-$label.txt" || true
   kill -TERM "$pid"; wait "$pid" || true
