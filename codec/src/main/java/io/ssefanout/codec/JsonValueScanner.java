@@ -259,20 +259,39 @@ final class JsonValueScanner
 
     private boolean isLiteral(final String literal)
     {
-        return cursor + literal.length() <= lineEnd && HttpAscii.equals(buffer, cursor, literal.length(), literal);
+        return JsonValueScanner.isLiteral(buffer, cursor, lineEnd, literal);
     }
 
     private void skipWhitespace()
     {
-        while (cursor < lineEnd)
+        cursor = JsonValueScanner.skipWhitespace(buffer, cursor, lineEnd);
+    }
+
+    /**
+     * @return true when the literal stands at {@code index}, before {@code limit}.
+     */
+    static boolean isLiteral(final DirectBuffer buffer, final int index, final int limit, final String literal)
+    {
+        return index + literal.length() <= limit && HttpAscii.equals(buffer, index, literal.length(), literal);
+    }
+
+    /**
+     * @return the index of the first byte at or after {@code index} that is not JSON whitespace (CR counts, so a
+     * CRLF line end is whitespace; LF ends the line before this is called), or {@code limit}.
+     */
+    static int skipWhitespace(final DirectBuffer buffer, final int index, final int limit)
+    {
+        int i = index;
+        while (i < limit)
         {
-            final byte b = buffer.getByte(cursor);
+            final byte b = buffer.getByte(i);
             if (' ' != b && '\t' != b && '\r' != b)
             {
-                return;
+                break;
             }
-            cursor++;
+            i++;
         }
+        return i;
     }
 
     private boolean fail(final String reason)

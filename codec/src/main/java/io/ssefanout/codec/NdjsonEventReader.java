@@ -429,20 +429,12 @@ public final class NdjsonEventReader
 
     private boolean isLiteral(final String literal)
     {
-        return cursor + literal.length() <= lineEnd && HttpAscii.equals(buffer, cursor, literal.length(), literal);
+        return JsonValueScanner.isLiteral(buffer, cursor, lineEnd, literal);
     }
 
     private void skipWhitespace()
     {
-        while (cursor < lineEnd)
-        {
-            final byte b = buffer.getByte(cursor);
-            if (' ' != b && '\t' != b && '\r' != b)
-            {
-                return;
-            }
-            cursor++;
-        }
+        cursor = JsonValueScanner.skipWhitespace(buffer, cursor, lineEnd);
     }
 
     private boolean fail(final String reason)
