@@ -177,35 +177,20 @@ public final class FanoutEngine implements AutoCloseable
         final int payloadOffset,
         final int payloadLength)
     {
-        if (payloadLength > ctx.payloadMaxLength() ||
-            (eventTypeLength > 0 && !SseFrameEncoder.isValidEventType(eventType, eventTypeOffset, eventTypeLength)))
+        final long checked = check(topic, eventType, eventTypeOffset, eventTypeLength, payloadLength);
+        if (checked < 0)
         {
-            return INVALID;
-        }
-
-        if (null == topic.log() && !logAllocator.ensureLog(topic))
-        {
-            return NO_LOG_MEMORY;
+            return checked;
         }
 
         publishersInFlight.getAndIncrement();
         try
         {
-            if (!isAcceptingPublishes)
+            final long sequence = claim(1);
+            if (sequence < 0)
             {
-                return CLOSED;
+                return sequence;
             }
-            final long sequence;
-            try
-            {
-                sequence = ringBuffer.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                eventsRejectedRingFull.increment();
-                return RING_FULL;
-            }
-
             fill(ringBuffer.get(sequence), topic, eventType, eventTypeOffset, eventTypeLength, payload,
                 payloadOffset, payloadLength, ingestClock.nanoTime());
             ringBuffer.publish(sequence);
@@ -238,35 +223,21 @@ public final class FanoutEngine implements AutoCloseable
         final DirectBuffer buffer = batch.buffer();
         for (int i = 0; i < count; i++)
         {
-            final int eventTypeLength = batch.eventTypeLength(i);
-            if (batch.dataLength(i) > ctx.payloadMaxLength() || (eventTypeLength > 0 &&
-                !SseFrameEncoder.isValidEventType(buffer, batch.eventTypeOffset(i), eventTypeLength)))
+            final long checked = check(
+                batch.topic(i), buffer, batch.eventTypeOffset(i), batch.eventTypeLength(i), batch.dataLength(i));
+            if (checked < 0)
             {
-                return INVALID;
-            }
-            final Topic topic = batch.topic(i);
-            if (null == topic.log() && !logAllocator.ensureLog(topic))
-            {
-                return NO_LOG_MEMORY;
+                return checked;
             }
         }
 
         publishersInFlight.getAndIncrement();
         try
         {
-            if (!isAcceptingPublishes)
+            final long last = claim(count);
+            if (last < 0)
             {
-                return CLOSED;
-            }
-            final long last;
-            try
-            {
-                last = ringBuffer.tryNext(count);
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                eventsRejectedRingFull.getAndAdd(count);
-                return RING_FULL;
+                return last;
             }
             final long first = last - count + 1;
             final long nowNs = ingestClock.nanoTime();
@@ -296,37 +267,51 @@ public final class FanoutEngine implements AutoCloseable
      */
     public long publishBatch(final String[] topicNames, final String[] data, final String[] eventTypes)
     {
-        final int count = topicNames.length;
-        if (count != data.length || (null != eventTypes && count != eventTypes.length))
+        final PublishBatch batch = PublishBatch.ofText(this, topicNames, data, eventTypes);
+        return null == batch ? INVALID : tryPublish(batch);
+    }
+
+    /**
+     * An event may enter the ring: payload within the limit, a valid event type, a frame log for its topic.
+     *
+     * @return 0, {@link #INVALID} or {@link #NO_LOG_MEMORY}.
+     */
+    private long check(
+        final Topic topic,
+        final DirectBuffer eventType,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final int payloadLength)
+    {
+        if (payloadLength > ctx.payloadMaxLength() ||
+            (eventTypeLength > 0 && !SseFrameEncoder.isValidEventType(eventType, eventTypeOffset, eventTypeLength)))
         {
-            throw new IllegalArgumentException("one topic, one data and one event type per event");
+            return INVALID;
         }
-        final byte[][] types = new byte[count][];
-        final byte[][] payloads = new byte[count][];
-        int length = 0;
-        for (int i = 0; i < count; i++)
+        return null != topic.log() || logAllocator.ensureLog(topic) ? 0 : NO_LOG_MEMORY;
+    }
+
+    /**
+     * Claim {@code count} consecutive ring slots; the caller counts itself in {@link #publishersInFlight} around this
+     * and the publish, so a stopping engine waits for it.
+     *
+     * @return the last slot's sequence, {@link #CLOSED} or {@link #RING_FULL}.
+     */
+    private long claim(final int count)
+    {
+        if (!isAcceptingPublishes)
         {
-            final String type = null == eventTypes ? null : eventTypes[i];
-            types[i] = null == type ? new byte[0] : type.getBytes(StandardCharsets.US_ASCII);
-            payloads[i] = data[i].getBytes(StandardCharsets.UTF_8);
-            length += types[i].length + payloads[i].length;
+            return CLOSED;
         }
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Math.max(1, length)]);
-        final PublishBatch batch = new PublishBatch(count).clear(buffer);
-        int offset = 0;
-        for (int i = 0; i < count; i++)
+        try
         {
-            final Topic topic = topic(topicNames[i]);
-            if (null == topic)
-            {
-                return INVALID;
-            }
-            buffer.putBytes(offset, types[i]);
-            buffer.putBytes(offset + types[i].length, payloads[i]);
-            batch.add(topic, offset, types[i].length, offset + types[i].length, payloads[i].length);
-            offset += types[i].length + payloads[i].length;
+            return ringBuffer.tryNext(count);
         }
-        return tryPublish(batch);
+        catch (final InsufficientCapacityException ex)
+        {
+            eventsRejectedRingFull.getAndAdd(count);
+            return RING_FULL;
+        }
     }
 
     private static void fill(

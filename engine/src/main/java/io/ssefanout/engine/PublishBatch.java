@@ -1,6 +1,9 @@
 package io.ssefanout.engine;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Events to publish together, all or none, with consecutive ids ({@link FanoutEngine#tryPublish(PublishBatch)}).
@@ -65,6 +68,51 @@ public final class PublishBatch
         spans[base + 3] = dataLength;
         count++;
         return true;
+    }
+
+    /**
+     * Text events as a batch over a buffer of their own. Control path: allocates.
+     *
+     * @param engine     whose topics the names refer to (created if new).
+     * @param topicNames one topic per event.
+     * @param data       one data text per event.
+     * @param eventTypes one event type per event (null entries for {@code message}), or null for all.
+     * @return the batch, or null when a topic name is invalid or the topic limit is reached.
+     */
+    public static PublishBatch ofText(
+        final FanoutEngine engine, final String[] topicNames, final String[] data, final String[] eventTypes)
+    {
+        final int count = topicNames.length;
+        if (count != data.length || (null != eventTypes && count != eventTypes.length))
+        {
+            throw new IllegalArgumentException("one topic, one data and one event type per event");
+        }
+        final byte[][] types = new byte[count][];
+        final byte[][] payloads = new byte[count][];
+        int length = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final String type = null == eventTypes ? null : eventTypes[i];
+            types[i] = null == type ? new byte[0] : type.getBytes(StandardCharsets.US_ASCII);
+            payloads[i] = data[i].getBytes(StandardCharsets.UTF_8);
+            length += types[i].length + payloads[i].length;
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[Math.max(1, length)]);
+        final PublishBatch batch = new PublishBatch(Math.max(1, count)).clear(buffer);
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Topic topic = engine.topic(topicNames[i]);
+            if (null == topic)
+            {
+                return null;
+            }
+            buffer.putBytes(offset, types[i]);
+            buffer.putBytes(offset + types[i].length, payloads[i]);
+            batch.add(topic, offset, types[i].length, offset + types[i].length, payloads[i].length);
+            offset += types[i].length + payloads[i].length;
+        }
+        return batch;
     }
 
     public int count()
