@@ -35,6 +35,12 @@ final class Connection
     /** Decodes this connection's chunked request bodies; allocated on first need. */
     ChunkedBodyDecoder chunkedBodyDecoder;
     boolean isDecodingChunkedBody;
+    /** Head length of the request whose body is still arriving, 0 when none: later reads need not parse it again. */
+    int pendingHeadLength;
+    /** That request's whole length when its body has a Content-Length, else 0. */
+    int pendingRequestLength;
+    /** The decoder's verdict on a chunked body finished before its head was parsed again, NEED_MORE (0) if none. */
+    int chunkedBodyResult;
     /** {@code 100 Continue} was sent for the request being read. */
     boolean isContinueSent;
     long requestStartNs;

@@ -31,7 +31,6 @@ final class HttpRequestAdapter
     private final SubscribeHandler subscribeHandler;
     private final MetricsRenderer metricsRenderer;
     private final ConnectionTable table;
-    private final TransportCounters counters;
     private final CachedNanoClock clock;
     private final DrainState drainState;
     private final boolean isPublishLogEnabled;
@@ -57,7 +56,6 @@ final class HttpRequestAdapter
         final SubscribeHandler subscribeHandler,
         final MetricsRenderer metricsRenderer,
         final ConnectionTable table,
-        final TransportCounters counters,
         final CachedNanoClock clock,
         final DrainState drainState)
     {
@@ -69,7 +67,6 @@ final class HttpRequestAdapter
         this.subscribeHandler = subscribeHandler;
         this.metricsRenderer = metricsRenderer;
         this.table = table;
-        this.counters = counters;
         this.clock = clock;
         this.drainState = drainState;
         this.isPublishLogEnabled = ctx.accessLog().isPublishLogEnabled();
@@ -204,6 +201,10 @@ final class HttpRequestAdapter
     {
         responder.onRequest(false);
         retainedRequestLength = length;
+        if (connection.pendingHeadLength > 0 && isBodyStillArriving(connection, buffer, offset, length))
+        {
+            return 0;
+        }
         final int headLength = parser.parse(buffer, offset, length);
         if (HttpRequestParser.NEED_MORE == headLength)
         {
@@ -372,13 +373,20 @@ final class HttpRequestAdapter
                 decoder.reset(bodyMaxLength, ctx.headerMaxLength() - headLength, ctx.headerMaxCount() - parser.headerCount());
                 connection.isDecodingChunkedBody = true;
             }
-            final int result = decoder.decode(buffer, bodyStart, length - headLength);
+            int result = connection.chunkedBodyResult;
+            if (ChunkedBodyDecoder.NEED_MORE == result)
+            {
+                result = decoder.decode(buffer, bodyStart, length - headLength);
+            }
+            connection.chunkedBodyResult = ChunkedBodyDecoder.NEED_MORE;
             if (ChunkedBodyDecoder.NEED_MORE == result)
             {
                 retainedRequestLength = headLength + decoder.retainedLength();
                 // the head and the trailers together stay within the header limit; one partial size line at most
-                return awaitBody(connection, ctx.headerMaxLength() + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
+                return awaitBody(connection, headLength, 0,
+                    ctx.headerMaxLength() + bodyMaxLength + ChunkedBodyDecoder.SIZE_LINE_MAX_LENGTH);
             }
+            connection.pendingHeadLength = 0;
             connection.isDecodingChunkedBody = false;
             connection.isContinueSent = false;
             if (ChunkedBodyDecoder.ERROR == result)
@@ -405,8 +413,9 @@ final class HttpRequestAdapter
         if (length < headLength + contentLength)
         {
             retainedRequestLength = length;
-            return awaitBody(connection, headLength + (int)contentLength);
+            return awaitBody(connection, headLength, headLength + (int)contentLength, headLength + (int)contentLength);
         }
+        connection.pendingHeadLength = 0;
         connection.isContinueSent = false;
         bodyOffset = bodyStart;
         bodyLength = (int)contentLength;
@@ -414,10 +423,44 @@ final class HttpRequestAdapter
     }
 
     /**
-     * The body is incomplete: make room for it and, once per request, tell a client that waits for it to send it.
+     * For a request whose head was read and whose body is still arriving: feed a chunked body to its decoder, or
+     * count a fixed one's bytes, without parsing the head again on every read (a slow body would otherwise cost a
+     * head parse per read). When the body is complete (or broken), the head is parsed once more and the request goes
+     * the usual way, the decoder's result kept for it.
+     *
+     * @return true while more is needed; {@link #retainedRequestLength} says what to keep.
      */
-    int awaitBody(final Connection connection, final int requestMaxLength) throws IOException
+    private boolean isBodyStillArriving(
+        final Connection connection, final UnsafeBuffer buffer, final int offset, final int length)
     {
+        final int headLength = connection.pendingHeadLength;
+        if (connection.isDecodingChunkedBody)
+        {
+            final ChunkedBodyDecoder decoder = connection.chunkedBodyDecoder;
+            final int result = decoder.decode(buffer, offset + headLength, length - headLength);
+            if (ChunkedBodyDecoder.NEED_MORE == result)
+            {
+                retainedRequestLength = headLength + decoder.retainedLength();
+                return true;
+            }
+            connection.chunkedBodyResult = result;
+            return false;
+        }
+        return length < connection.pendingRequestLength;
+    }
+
+    /**
+     * The body is incomplete: remember where it starts (so the next reads skip the head), make room for it and, once
+     * per request, tell a client that waits for it to send it.
+     *
+     * @param requestLength the whole request's length when known (Content-Length), else 0.
+     */
+    int awaitBody(
+        final Connection connection, final int headLength, final int requestLength, final int requestMaxLength)
+        throws IOException
+    {
+        connection.pendingHeadLength = headLength;
+        connection.pendingRequestLength = requestLength;
         connection.inCapacityNeeded = Math.max(connection.inCapacityNeeded, requestMaxLength + 1024);
         if (parser.expectsContinue() && !connection.isContinueSent)
         {

@@ -131,7 +131,7 @@ final class IoAgent implements Agent
         final SubscribeHandler subscribeHandler = new SubscribeHandler(
             ctx, engine, parser, responder, authorizer, index, writer, counters, clock, drainState);
         this.adapter = new HttpRequestAdapter(ctx, engine, parser, responder, publishHandler, subscribeHandler,
-            metricsRenderer, table, counters, clock, drainState);
+            metricsRenderer, table, clock, drainState);
         this.sweeper = new ConnectionSweeper(
             ctx, engine.context().chunked(), table, responder, writer, counters, clock, epochClock, drainState);
     }
