@@ -244,7 +244,7 @@ final class LoadGenPublisher
      *
      * @return status, -1 when the connection closed.
      */
-    private static int readResponse(final InputStream in, final byte[] buffer) throws IOException
+    static int readResponse(final InputStream in, final byte[] buffer) throws IOException
     {
         int length = 0;
         int headEnd = -1;

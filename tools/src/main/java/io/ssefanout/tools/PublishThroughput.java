@@ -117,33 +117,15 @@ final class PublishThroughput
     private static int exchange(final OutputStream out, final InputStream in, final byte[] request, final byte[] buffer)
         throws IOException
     {
-        int status = 0;
         out.write(request);
-        int length = 0;
-        int bodyEnd = -1;
-        while (bodyEnd < 0 || length < bodyEnd)
+        final int status = LoadGenPublisher.readResponse(in, buffer);
+        if (status < 0)
         {
-            final int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0)
-            {
-                throw new IOException("server closed the connection");
-            }
-            length += n;
-            if (bodyEnd < 0)
-            {
-                final String head = new String(buffer, 0, Math.min(length, 512), StandardCharsets.ISO_8859_1);
-                final int headEnd = head.indexOf("\r\n\r\n");
-                if (headEnd >= 0)
-                {
-                    status = Integer.parseInt(head.substring(9, 12));
-                    if (status / 100 != 2 && 503 != status)
-                    {
-                        throw new IOException("publish refused: " + head.substring(0, head.indexOf('\r')));
-                    }
-                    final int at = head.toLowerCase(Locale.ROOT).indexOf("content-length:");
-                    bodyEnd = headEnd + 4 + Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
-                }
-            }
+            throw new IOException("server closed the connection");
+        }
+        if (status / 100 != 2 && 503 != status)
+        {
+            throw new IOException("publish refused: HTTP " + status);
         }
         return status;
     }
