@@ -1,5 +1,7 @@
 package io.ssefanout.codec;
 
+import io.ssefanout.testsupport.EventStreamParser;
+import io.ssefanout.testsupport.ChunkedDecoder;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.agrona.concurrent.UnsafeBuffer;

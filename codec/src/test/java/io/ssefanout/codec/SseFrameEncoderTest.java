@@ -1,5 +1,7 @@
 package io.ssefanout.codec;
 
+import io.ssefanout.testsupport.EventStreamParser;
+import io.ssefanout.testsupport.ChunkedDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -446,6 +446,7 @@ public final class FanoutEngine implements AutoCloseable
         stopIngest(ctx.shutdownTimeoutNs());
         logAllocator.close();
         BufferUtil.free(slab);
+        ctx.close();
     }
 
 
@@ -495,6 +496,8 @@ public final class FanoutEngine implements AutoCloseable
         private int topicsMax = EngineConfiguration.topicsMax();
         private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private FanoutCounters counters;
+        private boolean isCountersOwned;
+        private boolean isClosed;
         private ErrorHandler errorHandler;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
@@ -541,6 +544,7 @@ public final class FanoutEngine implements AutoCloseable
             if (null == counters)
             {
                 counters = new FanoutCounters();
+                isCountersOwned = true;
             }
             final ErrorHandler reporter = null == errorHandler ? Throwable::printStackTrace : errorHandler;
             errorHandler = new CountedErrorHandler(reporter, counters.get(EngineCounterDescriptor.ERRORS));
@@ -553,6 +557,23 @@ public final class FanoutEngine implements AutoCloseable
         public boolean isConcluded()
         {
             return isConcluded;
+        }
+
+        /**
+         * Free what {@link #conclude()} made (the counters, unless they were supplied). Last in shutdown, so that
+         * errors raised while stopping are still counted; the engine's {@link FanoutEngine#close()} calls it.
+         */
+        public void close()
+        {
+            if (isClosed)
+            {
+                return;
+            }
+            isClosed = true;
+            if (isCountersOwned)
+            {
+                counters.close();
+            }
         }
 
         /**

@@ -191,6 +191,7 @@ public final class FanoutServer implements AutoCloseable
             CloseHelper.close(ctx.errorHandler(), ioRunners[i]);
         }
         CloseHelper.close(ctx.errorHandler(), engine);
+        ctx.close();
     }
 
     private static AtomicCounter errorCounter(final FanoutEngine engine)
@@ -328,6 +329,15 @@ public final class FanoutServer implements AutoCloseable
         public boolean isConcluded()
         {
             return isConcluded;
+        }
+
+        /**
+         * Free what {@link #conclude()} made, the engine context's included. Last in shutdown; the server's
+         * {@link FanoutServer#close()} calls it.
+         */
+        public void close()
+        {
+            engineContext.close();
         }
 
         long nextConnectionId()

@@ -1,5 +1,7 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.SseClient;
+import io.ssefanout.testsupport.HttpClient;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

@@ -1,5 +1,7 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.SseClient;
+import io.ssefanout.testsupport.HttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

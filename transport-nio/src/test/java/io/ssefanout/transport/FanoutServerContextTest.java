@@ -1,6 +1,8 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.engine.ConfigurationException;
+import io.ssefanout.engine.EngineCounterDescriptor;
+import io.ssefanout.engine.FanoutCounters;
 import io.ssefanout.engine.FanoutEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,26 @@ class FanoutServerContextTest
         assertThat(ctx.publishBatchMaxEvents()).as("the default follows a smaller ring").isEqualTo(256);
         assertThat(ctx.toString()).contains("httpChunked=false", "publishBatchMaxEvents=256");
         assertThatThrownBy(ctx::conclude).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldCloseOnlyWhatConcludeMadeAndOnlyOnce()
+    {
+        final FanoutCounters supplied = new FanoutCounters();
+        try
+        {
+            final FanoutServer.Context ctx = context();
+            ctx.engineContext().counters(supplied);
+            ctx.conclude();
+            ctx.close();
+            ctx.close();
+            supplied.get(EngineCounterDescriptor.ERRORS).increment();
+            assertThat(supplied.get(EngineCounterDescriptor.ERRORS).get()).as("supplied counters stay usable").isEqualTo(1);
+        }
+        finally
+        {
+            supplied.close();
+        }
     }
 
     private FanoutServer.Context context()

@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.SseClient;
 import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,7 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.codec.EventStreamParser;
+import io.ssefanout.testsupport.EventStreamParser;
+import io.ssefanout.testsupport.NioSseSubscriber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.SseClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.NioSseSubscriber;
 import io.ssefanout.engine.FanoutEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,6 +1,9 @@
 package io.ssefanout.transport;
 
-import io.ssefanout.codec.EventStreamParser;
+import io.ssefanout.testsupport.EventStreamParser;
+import io.ssefanout.testsupport.SseClient;
+import io.ssefanout.testsupport.HttpClient;
+import io.ssefanout.testsupport.RawHttpConnection;
 import io.ssefanout.engine.EngineCounterDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

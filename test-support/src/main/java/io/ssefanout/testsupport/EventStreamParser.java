@@ -1,4 +1,4 @@
-package io.ssefanout.codec;
+package io.ssefanout.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
-package io.ssefanout.transport;
+package io.ssefanout.testsupport;
 
-import io.ssefanout.codec.ChunkedDecoder;
-import io.ssefanout.codec.EventStreamParser;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,19 +18,19 @@ import java.util.function.BooleanSupplier;
  * A blocking event-stream client over a real socket: sends the GET, reads the response head, then decodes the
  * chunked (or close-delimited) body into a WHATWG parser. Every wait has a deadline.
  */
-final class SseClient implements AutoCloseable
+public final class SseClient implements AutoCloseable
 {
-    final Socket socket;
-    final Map<String, String> headers = new LinkedHashMap<>();
-    final EventStreamParser parser = new EventStreamParser();
-    int status;
+    public final Socket socket;
+    public final Map<String, String> headers = new LinkedHashMap<>();
+    public final EventStreamParser parser = new EventStreamParser();
+    public int status;
     private final InputStream in;
     private final ChunkedDecoder chunkedDecoder = new ChunkedDecoder();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private final byte[] readBuffer = new byte[64 * 1024];
     private boolean isChunked;
     private boolean isEof;
-    String eofReason = "open";
+    public String eofReason = "open";
 
     private SseClient(final Socket socket) throws IOException
     {
@@ -40,12 +38,12 @@ final class SseClient implements AutoCloseable
         this.in = socket.getInputStream();
     }
 
-    static SseClient connect(final int port, final String path, final String... extraHeaders) throws IOException
+    public static SseClient connect(final int port, final String path, final String... extraHeaders) throws IOException
     {
         return connect(port, path, -1, extraHeaders);
     }
 
-    static SseClient connect(final int port, final String path, final int receiveBufferSize, final String... extraHeaders)
+    public static SseClient connect(final int port, final String path, final int receiveBufferSize, final String... extraHeaders)
         throws IOException
     {
         final Socket socket = new Socket();
@@ -107,7 +105,7 @@ final class SseClient implements AutoCloseable
         }
     }
 
-    List<EventStreamParser.Event> events()
+    public List<EventStreamParser.Event> events()
     {
         return parser.events();
     }
@@ -115,7 +113,7 @@ final class SseClient implements AutoCloseable
     /**
      * Read until the condition holds or the deadline passes.
      */
-    boolean readUntil(final BooleanSupplier condition, final long timeoutMs) throws IOException
+    public boolean readUntil(final BooleanSupplier condition, final long timeoutMs) throws IOException
     {
         final long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
         while (!condition.getAsBoolean())
@@ -129,18 +127,18 @@ final class SseClient implements AutoCloseable
         return true;
     }
 
-    boolean awaitEvents(final int count, final long timeoutMs) throws IOException
+    public boolean awaitEvents(final int count, final long timeoutMs) throws IOException
     {
         return readUntil(() -> parser.events().size() >= count, timeoutMs);
     }
 
-    boolean awaitEof(final long timeoutMs) throws IOException
+    public boolean awaitEof(final long timeoutMs) throws IOException
     {
         readUntil(() -> isEof, timeoutMs);
         return isEof;
     }
 
-    boolean isChunkedBodyComplete()
+    public boolean isChunkedBodyComplete()
     {
         return chunkedDecoder.isComplete();
     }

@@ -1,4 +1,4 @@
-package io.ssefanout.transport;
+package io.ssefanout.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,18 +11,18 @@ import java.nio.charset.StandardCharsets;
  * Sends raw bytes over a real socket and reads until the server closes: for single requests and for malformed
  * input that a well-behaved client library would refuse to send.
  */
-final class HttpClient
+public final class HttpClient
 {
     private HttpClient()
     {
     }
 
-    static String exchange(final int port, final String request) throws IOException
+    public static String exchange(final int port, final String request) throws IOException
     {
         return exchange(port, request.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String exchange(final int port, final byte[] request) throws IOException
+    public static String exchange(final int port, final byte[] request) throws IOException
     {
         try (Socket socket = new Socket())
         {
@@ -41,17 +41,17 @@ final class HttpClient
         }
     }
 
-    static int status(final String response)
+    public static int status(final String response)
     {
         return Integer.parseInt(response.substring(9, 12));
     }
 
-    static String body(final String response)
+    public static String body(final String response)
     {
         return response.substring(response.indexOf("\r\n\r\n") + 4);
     }
 
-    static String publishRequest(final String topic, final String data, final boolean close)
+    public static String publishRequest(final String topic, final String data, final boolean close)
     {
         final byte[] body = data.getBytes(StandardCharsets.UTF_8);
         return "POST /publish/" + topic + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n" +

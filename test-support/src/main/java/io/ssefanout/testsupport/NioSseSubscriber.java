@@ -1,7 +1,5 @@
-package io.ssefanout.transport;
+package io.ssefanout.testsupport;
 
-import io.ssefanout.codec.ChunkedDecoder;
-import io.ssefanout.codec.EventStreamParser;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,18 +18,18 @@ import java.util.function.Predicate;
  * A non-blocking event-stream subscriber for tests with thousands of connections on one selector, read from the
  * test thread: response head, chunked body, WHATWG event parsing.
  */
-final class NioSseSubscriber
+public final class NioSseSubscriber
 {
-    final SocketChannel channel;
-    final EventStreamParser parser = new EventStreamParser();
+    public final SocketChannel channel;
+    public final EventStreamParser parser = new EventStreamParser();
     private final ChunkedDecoder chunkedDecoder = new ChunkedDecoder();
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    String headText = "";
-    int status;
-    boolean isClosed;
+    public String headText = "";
+    public int status;
+    public boolean isClosed;
 
-    NioSseSubscriber(final Selector selector, final int port, final String path, final String lastEventId)
+    public NioSseSubscriber(final Selector selector, final int port, final String path, final String lastEventId)
         throws IOException
     {
         channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
@@ -42,7 +40,7 @@ final class NioSseSubscriber
         channel.register(selector, SelectionKey.OP_READ, this);
     }
 
-    List<String> ids()
+    public List<String> ids()
     {
         final List<String> ids = new ArrayList<>();
         for (final EventStreamParser.Event event : parser.events())
@@ -55,7 +53,7 @@ final class NioSseSubscriber
     /**
      * Read every subscriber on the selector until all satisfy the condition, or fail at the deadline.
      */
-    static void readUntil(
+    public static void readUntil(
         final Selector selector,
         final List<NioSseSubscriber> subscribers,
         final Predicate<NioSseSubscriber> condition,

@@ -1,4 +1,4 @@
-package io.ssefanout.transport;
+package io.ssefanout.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,14 +15,14 @@ import java.util.Map;
  * One keep-alive connection over a real socket that writes exactly the bytes given (split and flushed as the test
  * says) and reads responses one at a time by their framing: for pipelining, HEAD and {@code 100 Continue}.
  */
-final class RawHttpConnection implements AutoCloseable
+public final class RawHttpConnection implements AutoCloseable
 {
     /** One response as read off the wire. */
-    static final class Response
+    public static final class Response
     {
-        final int status;
-        final Map<String, String> headers;
-        final String body;
+        public final int status;
+        public final Map<String, String> headers;
+        public final String body;
 
         Response(final int status, final Map<String, String> headers, final String body)
         {
@@ -31,7 +31,7 @@ final class RawHttpConnection implements AutoCloseable
             this.body = body;
         }
 
-        String header(final String name)
+        public String header(final String name)
         {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -47,7 +47,7 @@ final class RawHttpConnection implements AutoCloseable
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttpConnection(final int port) throws IOException
+    public RawHttpConnection(final int port) throws IOException
     {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -57,12 +57,12 @@ final class RawHttpConnection implements AutoCloseable
         out = socket.getOutputStream();
     }
 
-    RawHttpConnection write(final String text) throws IOException
+    public RawHttpConnection write(final String text) throws IOException
     {
         return write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    RawHttpConnection write(final byte[] bytes) throws IOException
+    public RawHttpConnection write(final byte[] bytes) throws IOException
     {
         out.write(bytes);
         out.flush();
@@ -72,7 +72,7 @@ final class RawHttpConnection implements AutoCloseable
     /**
      * Read one response; its body by Content-Length, none when {@code isHead} or for an interim 1xx.
      */
-    Response read(final boolean isHead) throws IOException
+    public Response read(final boolean isHead) throws IOException
     {
         final ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (true)
@@ -107,7 +107,7 @@ final class RawHttpConnection implements AutoCloseable
         return new Response(status, headers, body);
     }
 
-    Response read() throws IOException
+    public Response read() throws IOException
     {
         return read(false);
     }
@@ -115,7 +115,7 @@ final class RawHttpConnection implements AutoCloseable
     /**
      * @return true when the server closed the connection (end of stream) before the deadline.
      */
-    boolean isClosedByServer() throws IOException
+    public boolean isClosedByServer() throws IOException
     {
         try
         {
