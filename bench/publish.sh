@@ -28,7 +28,7 @@ shared="$(cd "$repo/../shared/bench" && pwd)"
 if ! command -v nginx > /dev/null || [ ! -e /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-nchan > /dev/null
 fi
-settings="-Dfanout.payload.max.length=4k -Dfanout.log.capacity=256k -Dfanout.log.index.capacity=2048"
+settings="-Dfanout.payload.max.length=4k -Dfanout.history.bytes=128k -Dfanout.history.events=1024"
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "kernel: $(uname -r)  cpus: $(nproc)  java: $(java -version 2>&1 | head -1)"

@@ -99,7 +99,7 @@ run_project() { # label "server -D settings" loadgen args...
 }
 
 if has topics; then
-  run_project many-topics "-Dfanout.payload.max.length=4k -Dfanout.log.capacity=256k -Dfanout.log.index.capacity=2048" \
+  run_project many-topics "-Dfanout.payload.max.length=4k -Dfanout.history.bytes=128k -Dfanout.history.events=1024" \
     --topic mt --topics 1000 --topics-per-conn 1-5 --conns 1000 --rate 1000 --duration "$duration" --warmup "$warmup"
 fi
 

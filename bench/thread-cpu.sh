@@ -10,7 +10,7 @@ jar="$repo/tools/target/fanout.jar"
 work="$(mktemp -d /tmp/fanout-threads.XXXXXX)"
 if curl -s -o /dev/null http://127.0.0.1:18085/; then echo "port 18085 is already in use" >&2; exit 1; fi
 taskset -c 0 java -Xmx1g -XX:+UseParallelGC -Dfanout.dir="$work/ids" -Dfanout.payload.max.length=4k \
-  -Dfanout.log.capacity=256k -Dfanout.log.index.capacity=2048 $extra -jar "$jar" server --port 18085 \
+  -Dfanout.history.bytes=128k -Dfanout.history.events=1024 $extra -jar "$jar" server --port 18085 \
   > "$work/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; rm -rf "$work"' EXIT

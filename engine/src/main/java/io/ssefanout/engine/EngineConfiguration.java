@@ -9,6 +9,7 @@ import org.agrona.SystemUtil;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's {@code fanout.*} system properties and their defaults. The only place in the engine that reads
@@ -26,20 +27,30 @@ public final class EngineConfiguration
     /** Default payload limit. */
     public static final int PAYLOAD_MAX_LENGTH_DEFAULT = 16 * 1024;
 
-    /** Bytes of frame storage per topic, a power of two; half of it is the replay and lag window. */
-    public static final String LOG_CAPACITY_PROP_NAME = "fanout.log.capacity";
-    /** Default log capacity. */
-    public static final int LOG_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+    /** Bytes of one log segment, the unit topics take from the pool, a power of two (4k to 1g). */
+    public static final String LOG_SEGMENT_LENGTH_PROP_NAME = "fanout.log.segment.length";
+    /** Default segment length. */
+    public static final int LOG_SEGMENT_LENGTH_DEFAULT = 16 * 1024;
 
-    /** Total bytes all topic logs may take (data and index); a publish that needs a new log beyond it gets 503. */
+    /** Direct memory of the segment pool shared by all topics; when full, the oldest history across topics goes. */
     public static final String LOG_MEMORY_MAX_PROP_NAME = "fanout.log.memory.max";
-    /** Default log memory budget. */
-    public static final long LOG_MEMORY_MAX_DEFAULT = 512L * 1024 * 1024;
+    /** Default pool size. */
+    public static final long LOG_MEMORY_MAX_DEFAULT = 128L * 1024 * 1024;
 
-    /** Frames indexed per topic, a power of two; half of it is the replay and lag window in frames. */
-    public static final String LOG_INDEX_CAPACITY_PROP_NAME = "fanout.log.index.capacity";
-    /** Default index capacity. */
-    public static final int LOG_INDEX_CAPACITY_DEFAULT = 16384;
+    /** Most events a topic's history keeps for resume. */
+    public static final String HISTORY_EVENTS_PROP_NAME = "fanout.history.events";
+    /** Default events per topic. */
+    public static final int HISTORY_EVENTS_DEFAULT = 8192;
+
+    /** Most frame bytes a topic's history keeps (its newest frame is kept whatever its size). */
+    public static final String HISTORY_BYTES_PROP_NAME = "fanout.history.bytes";
+    /** Default bytes per topic. */
+    public static final long HISTORY_BYTES_DEFAULT = 2L * 1024 * 1024;
+
+    /** Events older than this leave a topic's history when it next publishes; 0 for no age limit. */
+    public static final String HISTORY_AGE_PROP_NAME = "fanout.history.age";
+    /** Default age limit. */
+    public static final long HISTORY_AGE_DEFAULT_NS = TimeUnit.HOURS.toNanos(1);
 
     /** Default chunk framing of encoded frames; the transport sets it from its own HTTP option. */
     public static final boolean CHUNKED_DEFAULT = true;
@@ -57,7 +68,7 @@ public final class EngineConfiguration
     /** Most topics that may exist. */
     public static final String TOPICS_MAX_PROP_NAME = "fanout.topics.max";
     /** Default topic limit. */
-    public static final int TOPICS_MAX_DEFAULT = 10_000;
+    public static final int TOPICS_MAX_DEFAULT = 1_000_000;
 
     private EngineConfiguration()
     {
@@ -80,11 +91,35 @@ public final class EngineConfiguration
     }
 
     /**
-     * @return {@link #LOG_CAPACITY_PROP_NAME} or its default.
+     * @return {@link #LOG_SEGMENT_LENGTH_PROP_NAME} or its default.
      */
-    public static int logCapacity()
+    public static int logSegmentLength()
     {
-        return SystemUtil.getSizeAsInt(LOG_CAPACITY_PROP_NAME, LOG_CAPACITY_DEFAULT);
+        return SystemUtil.getSizeAsInt(LOG_SEGMENT_LENGTH_PROP_NAME, LOG_SEGMENT_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HISTORY_EVENTS_PROP_NAME} or its default.
+     */
+    public static int historyEvents()
+    {
+        return SystemUtil.getSizeAsInt(HISTORY_EVENTS_PROP_NAME, HISTORY_EVENTS_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HISTORY_BYTES_PROP_NAME} or its default.
+     */
+    public static long historyBytes()
+    {
+        return SystemUtil.getSizeAsLong(HISTORY_BYTES_PROP_NAME, HISTORY_BYTES_DEFAULT);
+    }
+
+    /**
+     * @return {@link #HISTORY_AGE_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long historyAgeNs()
+    {
+        return SystemUtil.getDurationInNanos(HISTORY_AGE_PROP_NAME, HISTORY_AGE_DEFAULT_NS);
     }
 
     /**
@@ -95,13 +130,6 @@ public final class EngineConfiguration
         return SystemUtil.getSizeAsLong(LOG_MEMORY_MAX_PROP_NAME, LOG_MEMORY_MAX_DEFAULT);
     }
 
-    /**
-     * @return {@link #LOG_INDEX_CAPACITY_PROP_NAME} or its default.
-     */
-    public static int logIndexCapacity()
-    {
-        return SystemUtil.getSizeAsInt(LOG_INDEX_CAPACITY_PROP_NAME, LOG_INDEX_CAPACITY_DEFAULT);
-    }
 
 
     /**

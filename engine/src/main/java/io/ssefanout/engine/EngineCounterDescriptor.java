@@ -15,7 +15,14 @@ public enum EngineCounterDescriptor implements CounterDescriptor
     /** Unexpected errors. */
     ERRORS(14, "fanout_errors_total", "counter", "Unexpected errors"),
     /** Topics with a frame log. */
-    TOPICS(15, "fanout_topics", "gauge", "Topics with a frame log");
+    TOPICS(15, "fanout_topics", "gauge", "Topics with a frame log"),
+    /** Bytes of direct memory held by log segments. */
+    LOG_MEMORY_BYTES(31, "fanout_log_memory_bytes", "gauge", "Direct memory held by log segments"),
+    /** Segments taken from a topic's history because the pool was full. */
+    LOG_SEGMENTS_EVICTED(32, "fanout_log_segments_evicted_total", "counter", "History segments evicted, pool full"),
+    /** Segments made beyond the pool's size because readers still held every reclaimable one. */
+    LOG_SEGMENTS_OVERCOMMITTED(33, "fanout_log_segments_overcommitted_total", "counter",
+        "Segments made beyond the pool while readers held the rest");
 
     private final CounterDescriptor.Spec spec;
 

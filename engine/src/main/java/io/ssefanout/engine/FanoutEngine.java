@@ -41,8 +41,6 @@ public final class FanoutEngine implements AutoCloseable
     public static final long CLOSED = -2;
     /** {@link #tryPublish} result: payload too large or event type invalid. */
     public static final long INVALID = -3;
-    /** {@link #tryPublish} result: the topic needs a frame log and the log memory budget is spent. */
-    public static final long NO_LOG_MEMORY = -4;
 
     private final Context ctx;
     private final FanoutCounters counters;
@@ -70,8 +68,9 @@ public final class FanoutEngine implements AutoCloseable
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
         this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
         this.ingestClock = ctx.nanoClock();
-        this.logAllocator = new FrameLogAllocator(ctx.logCapacity(), ctx.logIndexCapacity(), ctx.logMemoryMax(),
-            ctx.errorHandler(), counters.get(EngineCounterDescriptor.TOPICS));
+        this.logAllocator = new FrameLogAllocator(
+            new LogSegmentPool(ctx.logSegmentLength(), ctx.logMemoryMax(), counters),
+            ctx.historyEvents(), ctx.historyBytes(), ctx.historyAgeNs(), counters.get(EngineCounterDescriptor.TOPICS));
         this.eventsPublished = counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED);
         this.eventsRejectedRingFull = counters.get(EngineCounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
@@ -211,7 +210,7 @@ public final class FanoutEngine implements AutoCloseable
      * @param batch events; left as it is.
      * @return the id of the first event (the others follow it one by one), or {@link #RING_FULL} when the ring
      * cannot take the whole batch now, {@link #INVALID} when an event is invalid or the batch is empty or larger
-     * than the ring, {@link #NO_LOG_MEMORY} or {@link #CLOSED}.
+     * than the ring, or {@link #CLOSED}.
      */
     public long tryPublish(final PublishBatch batch)
     {
@@ -274,7 +273,7 @@ public final class FanoutEngine implements AutoCloseable
     /**
      * An event may enter the ring: payload within the limit, a valid event type, a frame log for its topic.
      *
-     * @return 0, {@link #INVALID} or {@link #NO_LOG_MEMORY}.
+     * @return 0, {@link #INVALID} or {@link #CLOSED}.
      */
     private long check(
         final Topic topic,
@@ -288,7 +287,7 @@ public final class FanoutEngine implements AutoCloseable
         {
             return INVALID;
         }
-        return null != topic.log() || logAllocator.ensureLog(topic) ? 0 : NO_LOG_MEMORY;
+        return null != topic.log() || logAllocator.ensureLog(topic) ? 0 : CLOSED;
     }
 
     /**
@@ -375,7 +374,31 @@ public final class FanoutEngine implements AutoCloseable
      */
     public Subscription subscribe(final Topic[] subscribedTopics, final long lastEventId)
     {
-        return new Subscription(sequencer, subscribedTopics, lastEventId);
+        return new Subscription(sequencer, logAllocator.pool().newReader(), true, subscribedTopics, lastEventId);
+    }
+
+    /**
+     * Subscribe a consumer whose thread brackets its reads with its own {@link LogReader} epoch (an I/O agent: one
+     * reader for all its subscriptions, entered once per duty cycle). Control path, on that thread.
+     *
+     * @param reader           the reading thread's reader, from {@link #newReader()}.
+     * @param subscribedTopics topics, from {@link #topic(String)}.
+     * @param lastEventId      resume point, or -1 for live only.
+     * @return the subscription.
+     */
+    public Subscription subscribe(final LogReader reader, final Topic[] subscribedTopics, final long lastEventId)
+    {
+        return new Subscription(sequencer, reader, false, subscribedTopics, lastEventId);
+    }
+
+    /**
+     * A reading thread's epoch for {@link #subscribe(LogReader, Topic[], long)}. Control path.
+     *
+     * @return a new reader, quiescent.
+     */
+    public LogReader newReader()
+    {
+        return logAllocator.pool().newReader();
     }
 
     /**
@@ -487,8 +510,10 @@ public final class FanoutEngine implements AutoCloseable
         private boolean isConcluded;
         private int ringSize = EngineConfiguration.ringSize();
         private int payloadMaxLength = EngineConfiguration.payloadMaxLength();
-        private int logCapacity = EngineConfiguration.logCapacity();
-        private int logIndexCapacity = EngineConfiguration.logIndexCapacity();
+        private int logSegmentLength = EngineConfiguration.logSegmentLength();
+        private int historyEvents = EngineConfiguration.historyEvents();
+        private long historyBytes = EngineConfiguration.historyBytes();
+        private long historyAgeNs = EngineConfiguration.historyAgeNs();
         private long logMemoryMax = EngineConfiguration.logMemoryMax();
         private boolean chunked = EngineConfiguration.CHUNKED_DEFAULT;
         private String waitStrategy = EngineConfiguration.waitStrategy();
@@ -514,8 +539,30 @@ public final class FanoutEngine implements AutoCloseable
             }
             isConcluded = true;
             requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
-            requirePowerOfTwo(EngineConfiguration.LOG_CAPACITY_PROP_NAME, logCapacity);
-            requirePowerOfTwo(EngineConfiguration.LOG_INDEX_CAPACITY_PROP_NAME, logIndexCapacity);
+            requirePowerOfTwo(EngineConfiguration.LOG_SEGMENT_LENGTH_PROP_NAME, logSegmentLength);
+            if (logSegmentLength < 4096 || logSegmentLength > 1 << 30)
+            {
+                throw new ConfigurationException(
+                    EngineConfiguration.LOG_SEGMENT_LENGTH_PROP_NAME, logSegmentLength, "must be 4k to 1g");
+            }
+            if (logMemoryMax < 4L * logSegmentLength)
+            {
+                throw new ConfigurationException(EngineConfiguration.LOG_MEMORY_MAX_PROP_NAME, logMemoryMax,
+                    "must hold at least 4 segments of " + logSegmentLength + " bytes");
+            }
+            if (historyEvents < 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.HISTORY_EVENTS_PROP_NAME, historyEvents, "must be > 0");
+            }
+            if (historyBytes < 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.HISTORY_BYTES_PROP_NAME, historyBytes, "must be > 0");
+            }
+            if (historyAgeNs < 0)
+            {
+                throw new ConfigurationException(
+                    EngineConfiguration.HISTORY_AGE_PROP_NAME, historyAgeNs + "ns", "must be >= 0");
+            }
             if (payloadMaxLength < 1)
             {
                 throw new ConfigurationException(EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME, payloadMaxLength, "must be > 0");
@@ -535,9 +582,9 @@ public final class FanoutEngine implements AutoCloseable
             }
             final long worstFrameLength = 7L * payloadMaxLength + 64 + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH +
                 SseFrameEncoder.MAX_CHUNK_OVERHEAD;
-            if (worstFrameLength > logCapacity / 4)
+            if (worstFrameLength > logMemoryMax / 4)
             {
-                throw new ConfigurationException(EngineConfiguration.LOG_CAPACITY_PROP_NAME, logCapacity,
+                throw new ConfigurationException(EngineConfiguration.LOG_MEMORY_MAX_PROP_NAME, logMemoryMax,
                     "must be at least 4x the worst-case frame (" + worstFrameLength + " bytes for " +
                     EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME + "=" + payloadMaxLength + ")");
             }
@@ -613,38 +660,74 @@ public final class FanoutEngine implements AutoCloseable
         }
 
         /**
-         * @return frame log bytes per topic.
+         * @return bytes per log segment, a power of two.
          */
-        public int logCapacity()
+        public int logSegmentLength()
         {
-            return logCapacity;
+            return logSegmentLength;
         }
 
         /**
-         * @param logCapacity frame log bytes per topic, a power of two.
+         * @param logSegmentLength bytes per log segment, a power of two.
          * @return this.
          */
-        public Context logCapacity(final int logCapacity)
+        public Context logSegmentLength(final int logSegmentLength)
         {
-            this.logCapacity = logCapacity;
+            this.logSegmentLength = logSegmentLength;
             return this;
         }
 
         /**
-         * @return frames indexed per topic.
+         * @return most events a topic keeps.
          */
-        public int logIndexCapacity()
+        public int historyEvents()
         {
-            return logIndexCapacity;
+            return historyEvents;
         }
 
         /**
-         * @param logIndexCapacity frames indexed per topic, a power of two.
+         * @param historyEvents most events a topic keeps.
          * @return this.
          */
-        public Context logIndexCapacity(final int logIndexCapacity)
+        public Context historyEvents(final int historyEvents)
         {
-            this.logIndexCapacity = logIndexCapacity;
+            this.historyEvents = historyEvents;
+            return this;
+        }
+
+        /**
+         * @return most frame bytes a topic keeps.
+         */
+        public long historyBytes()
+        {
+            return historyBytes;
+        }
+
+        /**
+         * @param historyBytes most frame bytes a topic keeps.
+         * @return this.
+         */
+        public Context historyBytes(final long historyBytes)
+        {
+            this.historyBytes = historyBytes;
+            return this;
+        }
+
+        /**
+         * @return age after which events leave a topic's history, 0 for none.
+         */
+        public long historyAgeNs()
+        {
+            return historyAgeNs;
+        }
+
+        /**
+         * @param historyAgeNs age after which events leave a topic's history, 0 for none.
+         * @return this.
+         */
+        public Context historyAgeNs(final long historyAgeNs)
+        {
+            this.historyAgeNs = historyAgeNs;
             return this;
         }
 
@@ -816,8 +899,10 @@ public final class FanoutEngine implements AutoCloseable
             return "FanoutEngine.Context{" +
                 "ringSize=" + ringSize +
                 ", payloadMaxLength=" + payloadMaxLength +
-                ", logCapacity=" + logCapacity +
-                ", logIndexCapacity=" + logIndexCapacity +
+                ", logSegmentLength=" + logSegmentLength +
+                ", historyEvents=" + historyEvents +
+                ", historyBytes=" + historyBytes +
+                ", historyAgeNs=" + historyAgeNs +
                 ", logMemoryMax=" + logMemoryMax +
                 ", chunked=" + chunked +
                 ", waitStrategy=" + waitStrategy +

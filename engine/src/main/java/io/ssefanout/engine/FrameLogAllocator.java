@@ -1,45 +1,40 @@
 package io.ssefanout.engine;
 
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * Gives topics their frame logs within the log memory budget ({@code fanout.log.memory.max}) and frees them all at
- * close. Control path: a topic gets its log on its first publish, on the publisher's thread; the sequencer only ever
- * writes logs that exist.
+ * Gives topics their frame logs, all drawing on one {@link LogSegmentPool}, and frees the pool at close. A log costs
+ * no direct memory until its topic publishes, so making one never fails for memory. Control path: a topic gets its
+ * log on its first publish, on the publisher's thread; the sequencer only ever writes logs that exist.
  */
 final class FrameLogAllocator implements AutoCloseable
 {
-    private final int logCapacity;
-    private final int indexCapacity;
-    private final long memoryMax;
-    private final ErrorHandler errorHandler;
+    private final LogSegmentPool pool;
+    private final int historyEvents;
+    private final long historyBytes;
+    private final long historyAgeNs;
     private final AtomicCounter topicsWithLog;
-    private final List<TopicFrameLog> logs = new ArrayList<>();
-    private long memoryUsed;
+    private long logCount;
     private boolean isClosed;
 
     FrameLogAllocator(
-        final int logCapacity,
-        final int indexCapacity,
-        final long memoryMax,
-        final ErrorHandler errorHandler,
+        final LogSegmentPool pool,
+        final int historyEvents,
+        final long historyBytes,
+        final long historyAgeNs,
         final AtomicCounter topicsWithLog)
     {
-        this.logCapacity = logCapacity;
-        this.indexCapacity = indexCapacity;
-        this.memoryMax = memoryMax;
-        this.errorHandler = errorHandler;
+        this.pool = pool;
+        this.historyEvents = historyEvents;
+        this.historyBytes = historyBytes;
+        this.historyAgeNs = historyAgeNs;
         this.topicsWithLog = topicsWithLog;
     }
 
     /**
      * Make sure a topic has its log.
      *
-     * @return false when the budget is spent (or memory ran out, reported to the error handler) or after close.
+     * @return false only after close.
      */
     synchronized boolean ensureLog(final Topic topic)
     {
@@ -47,47 +42,38 @@ final class FrameLogAllocator implements AutoCloseable
         {
             return true;
         }
-        final long bytes = (long)logCapacity + (long)indexCapacity * TopicFrameLog.INDEX_ENTRY_LENGTH;
-        if (isClosed || memoryUsed + bytes > memoryMax)
+        if (isClosed)
         {
             return false;
         }
-        final TopicFrameLog log;
-        try
-        {
-            log = new TopicFrameLog(logCapacity, indexCapacity);
-        }
-        catch (final OutOfMemoryError ex)
-        {
-            errorHandler.onError(ex);
-            return false;
-        }
-        memoryUsed += bytes;
-        logs.add(log);
-        topic.log(log);
-        topicsWithLog.setRelease(logs.size());
+        topic.log(new TopicFrameLog(pool, historyEvents, historyBytes, historyAgeNs));
+        topicsWithLog.setRelease(++logCount);
         return true;
     }
 
     /**
-     * @return bytes taken by topic logs (data and index).
+     * @return the shared segment pool.
      */
-    synchronized long memoryUsed()
+    LogSegmentPool pool()
     {
-        return memoryUsed;
+        return pool;
     }
 
     /**
-     * Free every log. Only after the sequencer and every reader have stopped.
+     * @return bytes of log segments made (in use, retired or free).
+     */
+    long memoryUsed()
+    {
+        return pool.memoryUsed();
+    }
+
+    /**
+     * Free every segment. Only after the sequencer and every reader have stopped.
      */
     @Override
     public synchronized void close()
     {
         isClosed = true;
-        for (final TopicFrameLog log : logs)
-        {
-            log.close();
-        }
-        logs.clear();
+        pool.close();
     }
 }

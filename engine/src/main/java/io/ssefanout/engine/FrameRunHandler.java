@@ -11,11 +11,12 @@ public interface FrameRunHandler
      * Send a run. Hot path: must not allocate.
      *
      * @param topic  the topic the run belongs to.
-     * @param log    the topic's frame log; the run is {@code [offset, offset + length)} of {@link TopicFrameLog#data()}.
-     * @param offset of the run in the log's data.
+     * @param segment the log segment holding the run, {@code [offset, offset + length)}; intact until the reader
+     *                leaves its epoch.
+     * @param offset  of the run in the segment.
      * @param length bytes in the run.
      * @return bytes of the run consumed (0 to {@code length}; fewer when the client cannot take more now), or
      * {@link Subscription#RUN_FAILED} when sending failed and the subscription must not move.
      */
-    int onFrameRun(Topic topic, TopicFrameLog log, int offset, int length);
+    int onFrameRun(Topic topic, LogSegment segment, int offset, int length);
 }

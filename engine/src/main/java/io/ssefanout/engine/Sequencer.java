@@ -2,6 +2,7 @@ package io.ssefanout.engine;
 
 import com.lmax.disruptor.EventHandler;
 import io.ssefanout.codec.SseFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.lang.invoke.MethodHandles;
@@ -33,6 +34,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private final EventIdSequence eventIds;
     private final boolean isChunked;
     private final AtomicCounter framesAppended;
+    private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private volatile Runnable[] wakeListeners = new Runnable[0];
 
     @SuppressWarnings("unused")
@@ -119,18 +121,21 @@ public final class Sequencer implements EventHandler<IngestEvent>
 
             final int frameLength = SseFrameEncoder.eventFrameLength(
                 isChunked, eventId, event.eventTypeLength, event.payload, 0, event.payloadLength);
-            final int offset = log.claim(frameLength);
-            SseFrameEncoder.encodeEvent(
-                log.data(),
-                offset,
-                isChunked,
-                eventId,
-                event.eventType,
-                0,
-                event.eventTypeLength,
-                event.payload,
-                0,
-                event.payloadLength);
+            final int offset = log.claim(frameLength, event.ingestTimeNs);
+            if (offset >= 0)
+            {
+                encode(event, eventId, log.claimedBuffer(), offset);
+            }
+            else
+            {
+                // the frame crosses into the next segment: encoded once here, copied in two parts
+                if (frameScratch.capacity() < frameLength)
+                {
+                    frameScratch.wrap(new byte[frameLength]);
+                }
+                encode(event, eventId, frameScratch, 0);
+                log.write(frameScratch, 0, frameLength);
+            }
             log.commit(eventId, frameLength, event.ingestTimeNs);
             framesAppended.incrementRelease();
         }
@@ -148,4 +153,18 @@ public final class Sequencer implements EventHandler<IngestEvent>
         }
     }
 
+    private void encode(final IngestEvent event, final long eventId, final UnsafeBuffer buffer, final int offset)
+    {
+        SseFrameEncoder.encodeEvent(
+            buffer,
+            offset,
+            isChunked,
+            eventId,
+            event.eventType,
+            0,
+            event.eventTypeLength,
+            event.payload,
+            0,
+            event.payloadLength);
+    }
 }

@@ -6,11 +6,12 @@ import org.HdrHistogram.Histogram;
  * One consumer's cursors into the frame logs of its topics. Owned by one thread (an I/O agent or an in-process
  * consumer); only the sequencer writes the logs it reads.
  * <p>
- * A consumer calls {@link #poll}: the subscription finds the next run of contiguous frame bytes, hands it to a
- * {@link FrameRunHandler} (one socket write for a whole run), then itself checks the bytes were intact, consumes
- * what was sent, records latency, and says what happened in one result code. (The steps stay public for in-process
- * consumers that read runs themselves: {@link #nextRun(int)}, {@link #isRunIntact()},
- * {@link #onRunConsumed(int, long, Histogram)}.) With several topics the frames go out in
+ * A consumer calls {@link #poll}: the subscription finds the next run of contiguous frame bytes in one segment,
+ * checks its frames are still retained <em>before</em> handing it to a {@link FrameRunHandler} (one socket write for
+ * a whole run), then consumes what was sent, records latency, and says what happened in one result code. The
+ * reader's {@link LogReader} epoch keeps the run's segment from reuse until the reader exits it, so no byte that
+ * the writer may be overwriting is ever handed on. (The steps stay public for in-process consumers that read runs
+ * themselves: {@link #nextRun(int)}, {@link #onRunConsumed(int, long, Histogram)}.) With several topics the frames go out in
  * event-id order, merged under the sequencer's watermark (read first), so the last id a client saw is always a
  * complete resume point. A frame started is always finished before frames of another topic.
  * <p>
@@ -20,6 +21,8 @@ public final class Subscription
 {
     /** {@link #nextRun(int)} result: the consumer fell further behind than the log retains. */
     public static final int LAPPED = -1;
+    /** {@link #nextRun(int)} result: the frame the consumer is in the middle of left the history; it cannot finish. */
+    public static final int TORN = -2;
 
     /** {@link #poll} result: nothing to send. */
     public static final int POLL_IDLE = 0;
@@ -31,8 +34,8 @@ public final class Subscription
     public static final int POLL_HELD = 3;
     /** {@link #poll} result: the consumer fell further behind than the log retains; nothing was sent. */
     public static final int POLL_LAPPED = LAPPED;
-    /** {@link #poll} result: the log overwrote the run while it was being sent; the stream can no longer be trusted. */
-    public static final int POLL_TORN = -2;
+    /** {@link #poll} result: the frame the consumer was in the middle of left the history; the stream must end. */
+    public static final int POLL_TORN = TORN;
     /** {@link #poll} result: the handler failed; the subscription did not move. */
     public static final int POLL_FAILED = -3;
     /** {@link FrameRunHandler#onFrameRun} result when sending failed. */
@@ -40,7 +43,11 @@ public final class Subscription
 
     private static final long HIGHEST_TRACKABLE_LATENCY_NS = 3_600_000_000_000L;
 
+    private static final int RUN_FRAMES_MAX = 256;
+
     private final Sequencer sequencer;
+    private final LogReader reader;
+    private final boolean isReaderOwned;
     private final Topic[] topics;
     private final long[] frames;
     private final int[] frameOffsets;
@@ -53,16 +60,28 @@ public final class Subscription
     private long resetFromEventId = -1;
 
     private boolean isHeldByWatermark;
+    private final long[] runFrameEnds = new long[RUN_FRAMES_MAX];
+    private final long[] runFrameIds = new long[RUN_FRAMES_MAX];
+    private final long[] runFrameIngestTimes = new long[RUN_FRAMES_MAX];
+    private int runFrameCount;
     private TopicFrameLog runLog;
+    private LogSegment runSegment;
     private int runCursor;
     private long runPosition;
     private int runOffset;
     private int runLength;
     private int lastPollDeliveries;
 
-    Subscription(final Sequencer sequencer, final Topic[] topics, final long lastEventId)
+    Subscription(
+        final Sequencer sequencer,
+        final LogReader reader,
+        final boolean isReaderOwned,
+        final Topic[] topics,
+        final long lastEventId)
     {
         this.sequencer = sequencer;
+        this.reader = reader;
+        this.isReaderOwned = isReaderOwned;
         this.topics = topics;
         this.frames = new long[topics.length];
         this.frameOffsets = new int[topics.length];
@@ -129,27 +148,21 @@ public final class Subscription
     {
         lastPollDeliveries = 0;
         final int length = nextRun(maxLength);
-        if (LAPPED == length)
+        if (length <= 0)
         {
-            return POLL_LAPPED;
-        }
-        if (0 == length)
-        {
+            if (length < 0)
+            {
+                return length;
+            }
             return isHeldByWatermark ? POLL_HELD : POLL_IDLE;
         }
-        final int sent = handler.onFrameRun(topics[runCursor], runLog, runOffset, length);
+        final int sent = handler.onFrameRun(topics[runCursor], runSegment, runOffset, length);
         if (sent < 0)
         {
+            exitOwnedReader();
             return POLL_FAILED;
         }
-        if (!isRunIntact())
-        {
-            return POLL_TORN;
-        }
-        if (sent > 0)
-        {
-            lastPollDeliveries = onRunConsumed(sent, nowNs, latencyHistogram);
-        }
+        lastPollDeliveries = onRunConsumed(sent, nowNs, latencyHistogram);
         return sent < length ? POLL_PARTIAL : POLL_SENT;
     }
 
@@ -168,6 +181,20 @@ public final class Subscription
      * @return run length, 0 when there is nothing to send, or {@link #LAPPED}.
      */
     public int nextRun(final int maxLength)
+    {
+        if (isReaderOwned && !reader.isReading())
+        {
+            reader.enter();
+        }
+        final int length = findRun(maxLength);
+        if (length <= 0)
+        {
+            exitOwnedReader();
+        }
+        return length;
+    }
+
+    private int findRun(final int maxLength)
     {
         final long watermark = isMultiTopic ? sequencer.publishedEventId() : Long.MAX_VALUE;
         isHeldByWatermark = false;
@@ -208,7 +235,7 @@ public final class Subscription
                     final long id = nextEventId(i, watermark);
                     if (id == LAPPED)
                     {
-                        return LAPPED;
+                        return TORN;
                     }
                     otherNextId = Math.min(otherNextId, id);
                 }
@@ -222,31 +249,50 @@ public final class Subscription
         {
             return 0;
         }
-        if (isSkipPending)
+        final long firstPosition = log.position(firstFrame);
+        final long start = firstPosition + frameOffsets[cursor];
+        final long segmentEnd = log.segmentEnd(start);
+        long end = firstPosition + log.frameLength(firstFrame);
+        runFrameEnds[0] = end;
+        runFrameIds[0] = log.eventId(firstFrame);
+        runFrameIngestTimes[0] = log.ingestTimeNs(firstFrame);
+        int count = 1;
+        if (!isSkipPending)
         {
-            return startRun(log, cursor, log.position(firstFrame) + frameOffsets[cursor],
-                log.position(firstFrame) + log.frameLength(firstFrame), maxLength);
-        }
-        if (published - firstFrame > log.maxLagFrames() ||
-            log.publishedPosition() - log.position(firstFrame) > log.maxLagBytes())
-        {
-            return LAPPED;
-        }
-
-        final long start = log.position(firstFrame) + frameOffsets[cursor];
-        long end = log.position(firstFrame) + log.frameLength(firstFrame);
-        for (long frame = firstFrame + 1; frame < published && end - start < maxLength; frame++)
-        {
-            final long position = log.position(frame);
-            final long eventId = log.eventId(frame);
-            if (position != end || 0 == log.offset(position) || eventId >= otherNextId || eventId > watermark)
+            for (long frame = firstFrame + 1;
+                frame < published && end < segmentEnd && end - start < maxLength && count < RUN_FRAMES_MAX;
+                frame++)
             {
-                break;
+                final long position = log.position(frame);
+                final long eventId = log.eventId(frame);
+                if (position != end || eventId >= otherNextId || eventId > watermark)
+                {
+                    break;
+                }
+                end = position + log.frameLength(frame);
+                runFrameEnds[count] = end;
+                runFrameIds[count] = eventId;
+                runFrameIngestTimes[count] = log.ingestTimeNs(frame);
+                count++;
             }
-            end = position + log.frameLength(frame);
         }
+        final LogSegment segment = log.segment(start);
+        if (firstFrame < log.firstRetainedFrame())
+        {
+            // read before this check, so possibly stale: nothing of it is used
+            return activeCursor >= 0 ? TORN : LAPPED;
+        }
+        runFrameCount = count;
+        runSegment = segment;
+        return startRun(log, cursor, start, Math.min(end, segmentEnd), maxLength);
+    }
 
-        return startRun(log, cursor, start, end, maxLength);
+    private void exitOwnedReader()
+    {
+        if (isReaderOwned)
+        {
+            reader.exit();
+        }
     }
 
     private int startRun(final TopicFrameLog log, final int cursor, final long start, final long end, final int maxLength)
@@ -274,13 +320,49 @@ public final class Subscription
             if (null != log)
             {
                 final long frame = frames[i];
-                if (frame < log.publishedFrameCount())
+                final long published = log.publishedFrameCount();
+                if (frame < published)
                 {
-                    unsent += log.publishedPosition() - (log.position(frame) + frameOffsets[i]);
+                    final long position = log.position(frame);
+                    if (frame < log.firstRetainedFrame())
+                    {
+                        return Long.MAX_VALUE;
+                    }
+                    unsent += log.publishedPosition() - (position + frameOffsets[i]);
                 }
             }
         }
         return unsent;
+    }
+
+    /**
+     * Is a consumer that cannot write now so far behind that its frames will soon leave the history? Half the
+     * history's limits, so a skip can still let it finish the frame it is in. A consumer that is writing is only
+     * lapped once its frames have actually gone: a resumed one gets everything retained. Control path.
+     *
+     * @return true when some topic's cursor lags more than half its log's retention limits.
+     */
+    public boolean isBeyondLagLimit()
+    {
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                final long frame = frames[i];
+                final long published = log.publishedFrameCount();
+                if (frame < published)
+                {
+                    final long position = log.position(frame);
+                    if (frame < log.firstRetainedFrame() || published - frame > log.lagLimitFrames() ||
+                        log.publishedPosition() - position > log.lagLimitBytes())
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -309,7 +391,7 @@ public final class Subscription
     }
 
     /**
-     * @return offset of the current run in {@link TopicFrameLog#data()}.
+     * @return offset of the current run in {@link #runSegment()}.
      */
     public int runOffset()
     {
@@ -317,11 +399,11 @@ public final class Subscription
     }
 
     /**
-     * @return true if the writer had not reached the run's bytes when this was called; call after reading them.
+     * @return the segment the current run is in.
      */
-    public boolean isRunIntact()
+    public LogSegment runSegment()
     {
-        return runLog.isIntact(runPosition, frames[runCursor]);
+        return runSegment;
     }
 
     /**
@@ -335,51 +417,39 @@ public final class Subscription
      */
     public int onRunConsumed(final int length, final long nowNs, final Histogram latencyHistogram)
     {
-        final TopicFrameLog log = runLog;
         final int cursor = runCursor;
-        long frame = frames[cursor];
-        int frameOffset = frameOffsets[cursor];
-        int remaining = length;
+        final long consumedEnd = runPosition + length;
         int completed = 0;
-        while (remaining > 0)
+        while (completed < runFrameCount && runFrameEnds[completed] <= consumedEnd)
         {
-            final int left = log.frameLength(frame) - frameOffset;
-            if (remaining >= left)
+            lastDeliveredEventId = runFrameIds[completed];
+            if (null != latencyHistogram)
             {
-                remaining -= left;
-                lastDeliveredEventId = log.eventId(frame);
-                if (null != latencyHistogram)
-                {
-                    final long latencyNs = nowNs - log.ingestTimeNs(frame);
-                    latencyHistogram.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_LATENCY_NS));
-                }
-                frame++;
-                frameOffset = 0;
-                completed++;
+                final long latencyNs = nowNs - runFrameIngestTimes[completed];
+                latencyHistogram.recordValue(Math.min(Math.max(latencyNs, 0), HIGHEST_TRACKABLE_LATENCY_NS));
             }
-            else
-            {
-                frameOffset += remaining;
-                remaining = 0;
-            }
+            completed++;
         }
-        frames[cursor] = frame;
-        frameOffsets[cursor] = frameOffset;
-        activeCursor = frameOffset > 0 ? cursor : -1;
-        runPosition += length;
+        frames[cursor] += completed;
+        final long frameStart = completed > 0 ? runFrameEnds[completed - 1] : runPosition - frameOffsets[cursor];
+        frameOffsets[cursor] = completed < runFrameCount ? (int)(consumedEnd - frameStart) : 0;
+        activeCursor = frameOffsets[cursor] > 0 ? cursor : -1;
+        runPosition = consumedEnd;
+        runFrameCount = 0;
         if (isSkipPending && activeCursor < 0)
         {
             isSkipPending = false;
             isSkipCompleted = true;
             skipToNewest();
         }
+        exitOwnedReader();
         return completed;
     }
 
     /**
      * Skip-policy recovery for a lapped consumer: move every cursor to its log's newest frame. At a frame boundary this
-     * happens now; mid-frame the consumer is first let finish the frame it is in (its bytes are still intact: the
-     * lag limit is half the log), and {@link #pollSkipCompleted()} reports when the skip took place.
+     * happens now; mid-frame the consumer is first let finish the frame it is in (if that frame has left the history
+     * too, the next run says {@link #TORN}), and {@link #pollSkipCompleted()} reports when the skip took place.
      *
      * @return true if skipped now, false if the skip waits for the current frame to finish.
      */
@@ -415,9 +485,22 @@ public final class Subscription
             final TopicFrameLog log = topics[i].log();
             if (null != log)
             {
-                frames[i] = Math.max(frames[i], log.publishedFrameCount() - 1);
+                final long published = log.publishedFrameCount();
+                final long newest = published - 1 >= log.firstRetainedFrame() ? published - 1 : published;
+                frames[i] = Math.max(frames[i], newest);
                 frameOffsets[i] = 0;
             }
+        }
+    }
+
+    /**
+     * Leave reclamation if this subscription brought its own reader. Control path.
+     */
+    public void close()
+    {
+        if (isReaderOwned)
+        {
+            reader.close();
         }
     }
 
@@ -442,7 +525,7 @@ public final class Subscription
             return Long.MAX_VALUE;
         }
         final long eventId = log.eventId(frame);
-        if (!log.isIntact(log.position(frame), frame))
+        if (frame < log.firstRetainedFrame())
         {
             return LAPPED;
         }
@@ -480,13 +563,14 @@ public final class Subscription
                     frames[i] = published;
                     break;
                 }
-                final long oldest = log.oldestReplayableFrame(published);
+                final long oldest = Math.min(log.firstRetainedFrame(), published);
+                final long droppedEventId = log.droppedEventId();
                 final long first = log.firstFrameAfter(oldest, published, lastEventId);
-                final boolean evictedNewer = oldest > 0 && log.eventId(oldest - 1) > lastEventId;
-                if (log.isIntact(published > oldest ? log.position(oldest) : log.publishedPosition(), oldest - 1))
+                if (log.firstRetainedFrame() <= oldest)
                 {
+                    // events after the resume point have left the history: the client must be told
+                    isResetRequired |= droppedEventId > lastEventId;
                     frames[i] = first;
-                    isResetRequired |= evictedNewer;
                     break;
                 }
             }

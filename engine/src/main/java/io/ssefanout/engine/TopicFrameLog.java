@@ -1,203 +1,80 @@
 package io.ssefanout.engine;
 
-import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 
 /**
- * Append-only ring of encoded SSE frames for one topic, in direct memory, plus an index from frame number to the
- * frame's event id, log position and ingest time. Written only by the sequencer; read by any number of consumer
- * threads, each through its own cursor ({@link Subscription}).
+ * One topic's encoded SSE frames: a history held in {@link LogSegment}s from the shared {@link LogSegmentPool}, plus
+ * an index from frame number to event id, position, ingest time and length. Written only by the sequencer; read by
+ * any number of consumer threads, each through its own cursor ({@link Subscription}).
  * <p>
- * Positions are 64-bit byte offsets that only grow; a frame at position {@code p} lives at {@code p & (capacity - 1)}.
- * A frame never straddles the end of the buffer: when it does not fit, the writer skips to the next multiple of the
- * capacity, so the frames of one lap are contiguous and a reader can send a run of them with one write.
+ * Positions are 64-bit byte offsets that only grow and are contiguous: segment {@code position >>> shift} holds byte
+ * {@code position}, and a frame may continue from one segment into the next (a reader sends it in two writes). The
+ * history keeps frames {@code [firstRetainedFrame, publishedFrameCount)}; the sequencer drops the oldest by the
+ * retention limits (events, bytes, age) and when the pool evicts the topic's oldest segment, then gives a segment
+ * no retained frame touches back to the pool. Before a reader uses an index entry or a segment it checks, after
+ * reading them, that the frame is still retained; inside its {@link LogReader} epoch the segment then stays intact.
  * <p>
- * Index entry, 32 bytes, native order:
- * <pre>
- *   0: long eventId | 8: long position | 16: long ingestTimeNs | 24: int frameLength | 28: int reserved
- * </pre>
- * Before it overwrites anything the writer announces the region and frame number it is about to reuse
- * ({@link #reservedPosition()}, {@link #reservedFrameCount()}), so a reader can check after reading that what it
- * read was still intact. The frame count is published with a release store after the entry is complete.
+ * When eviction takes a topic's newest frame, the log keeps a copy of it: a topic's current value outlives its history.
  */
-public final class TopicFrameLog implements AutoCloseable
+public final class TopicFrameLog
 {
-    /** Size of one index entry. */
-    public static final int INDEX_ENTRY_LENGTH = 32;
-    private static final int EVENT_ID_OFFSET = 0;
-    private static final int POSITION_OFFSET = 8;
-    private static final int INGEST_TIME_OFFSET = 16;
-    private static final int FRAME_LENGTH_OFFSET = 24;
+    private static final int EVENT_ID = 0;
+    private static final int POSITION = 1;
+    private static final int INGEST_TIME = 2;
+    private static final int FRAME_LENGTH = 3;
+    private static final int STRIDE = 4;
+    private static final int INITIAL_INDEX_FRAMES = 4;
+    private static final int INITIAL_SEGMENT_SLOTS = 2;
 
-    private static final VarHandle PUBLISHED_FRAME_COUNT;
-    private static final VarHandle PUBLISHED_POSITION;
-    private static final VarHandle RESERVED_POSITION;
-    private static final VarHandle RESERVED_FRAME_COUNT;
+    private final LogSegmentPool pool;
+    private final int segmentShift;
+    private final int segmentMask;
+    private final int historyEvents;
+    private final long historyBytes;
+    private final long historyAgeNs;
+    private final int indexFramesMax;
 
-    static
-    {
-        try
-        {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PUBLISHED_FRAME_COUNT = lookup.findVarHandle(TopicFrameLog.class, "publishedFrameCount", long.class);
-            PUBLISHED_POSITION = lookup.findVarHandle(TopicFrameLog.class, "publishedPosition", long.class);
-            RESERVED_POSITION = lookup.findVarHandle(TopicFrameLog.class, "reservedPosition", long.class);
-            RESERVED_FRAME_COUNT = lookup.findVarHandle(TopicFrameLog.class, "reservedFrameCount", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    private final int capacity;
-    private final int mask;
-    private final int indexCapacity;
-    private final int indexMask;
-    private final int maxLagBytes;
-    private final int maxLagFrames;
-    private final ByteBuffer dataByteBuffer;
-    private final UnsafeBuffer data;
-    private final ByteBuffer indexByteBuffer;
-    private final UnsafeBuffer index;
+    private volatile long[] index = new long[INITIAL_INDEX_FRAMES * STRIDE];
+    private volatile LogSegment[] segments = new LogSegment[INITIAL_SEGMENT_SLOTS];
+    private volatile long publishedFrameCount;
+    private volatile long publishedPosition;
+    private volatile long firstRetainedFrame;
+    private volatile long droppedEventId = -1;
 
     private long tailPosition;
     private long frameCount;
+    private long firstRetained;
+    private long headSegment;
+    private int heldSegments;
+    private LogSegment claimedSegment;
+    private int claimedOffset;
     private long claimedPosition;
 
-    @SuppressWarnings("unused")
-    private volatile long publishedFrameCount;
-    @SuppressWarnings("unused")
-    private volatile long publishedPosition;
-    @SuppressWarnings("unused")
-    private volatile long reservedPosition;
-    @SuppressWarnings("unused")
-    private volatile long reservedFrameCount;
+    private byte[] newestFrame;
+    private int newestFrameLength;
+    private long newestFrameEventId = -1;
+    private long newestFrameIngestTimeNs;
 
     /**
-     * Allocate a log. Control path.
+     * A log with no memory yet: segments come from the pool as the topic publishes. Control path.
      *
-     * @param capacity      bytes of frame storage, a power of two.
-     * @param indexCapacity frames the index holds, a power of two.
+     * @param pool          the shared segment pool.
+     * @param historyEvents most frames retained.
+     * @param historyBytes  most frame bytes retained (the newest frame is kept whatever its size).
+     * @param historyAgeNs  frames older than this (by ingest time) are dropped on the next append; 0 for no limit.
      */
-    public TopicFrameLog(final int capacity, final int indexCapacity)
+    public TopicFrameLog(final LogSegmentPool pool, final int historyEvents, final long historyBytes, final long historyAgeNs)
     {
-        if (Integer.bitCount(capacity) != 1 || Integer.bitCount(indexCapacity) != 1)
-        {
-            throw new IllegalArgumentException("capacity and indexCapacity must be powers of two");
-        }
-        this.capacity = capacity;
-        this.mask = capacity - 1;
-        this.indexCapacity = indexCapacity;
-        this.indexMask = indexCapacity - 1;
-        this.maxLagBytes = capacity / 2;
-        this.maxLagFrames = indexCapacity / 2;
-        this.dataByteBuffer = ByteBuffer.allocateDirect(capacity);
-        this.data = new UnsafeBuffer(dataByteBuffer);
-        this.indexByteBuffer = ByteBuffer.allocateDirect(indexCapacity * INDEX_ENTRY_LENGTH);
-        this.index = new UnsafeBuffer(indexByteBuffer);
-    }
-
-    /**
-     * @return bytes of frame storage.
-     */
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    /**
-     * Largest frame this log accepts: a quarter of the capacity, so that a lagging reader's window and a frame
-     * being written can never meet.
-     *
-     * @return bytes.
-     */
-    public int maxFrameLength()
-    {
-        return capacity / 4;
-    }
-
-    /**
-     * Bytes a reader may lag behind the tail before it is a slow consumer; also the replay window in bytes.
-     *
-     * @return half the capacity.
-     */
-    public int maxLagBytes()
-    {
-        return maxLagBytes;
-    }
-
-    /**
-     * Frames a reader may lag behind before it is a slow consumer; also the replay window in frames.
-     *
-     * @return half the index capacity.
-     */
-    public int maxLagFrames()
-    {
-        return maxLagFrames;
-    }
-
-    /**
-     * The frame bytes. Readers make their own {@link ByteBuffer#duplicate()} of {@link #dataByteBuffer()} to write.
-     *
-     * @return the frame storage.
-     */
-    public UnsafeBuffer data()
-    {
-        return data;
-    }
-
-    /**
-     * @return the frame storage as a ByteBuffer, for readers to duplicate once.
-     */
-    public ByteBuffer dataByteBuffer()
-    {
-        return dataByteBuffer;
-    }
-
-    /**
-     * Sequencer only: claim room for a frame, announcing the region about to be overwritten.
-     *
-     * @param frameLength exact frame length, at most {@link #maxFrameLength()}.
-     * @return offset in {@link #data()} to encode the frame at.
-     */
-    public int claim(final int frameLength)
-    {
-        long position = tailPosition;
-        final int offset = (int)(position & mask);
-        if (offset + frameLength > capacity)
-        {
-            position += capacity - offset;
-        }
-        claimedPosition = position;
-        RESERVED_FRAME_COUNT.setRelease(this, frameCount + 1);
-        RESERVED_POSITION.setRelease(this, position + frameLength);
-        VarHandle.storeStoreFence();
-        return (int)(position & mask);
-    }
-
-    /**
-     * Sequencer only: record the frame just encoded at the claimed offset and publish it.
-     *
-     * @param eventId      the frame's event id.
-     * @param frameLength  bytes encoded.
-     * @param ingestTimeNs when the event entered the ring, {@link System#nanoTime()}.
-     */
-    public void commit(final long eventId, final int frameLength, final long ingestTimeNs)
-    {
-        final int entry = (int)(frameCount & indexMask) * INDEX_ENTRY_LENGTH;
-        index.putLong(entry + EVENT_ID_OFFSET, eventId);
-        index.putLong(entry + POSITION_OFFSET, claimedPosition);
-        index.putLong(entry + INGEST_TIME_OFFSET, ingestTimeNs);
-        index.putInt(entry + FRAME_LENGTH_OFFSET, frameLength);
-        tailPosition = claimedPosition + frameLength;
-        frameCount++;
-        PUBLISHED_POSITION.setRelease(this, tailPosition);
-        PUBLISHED_FRAME_COUNT.setRelease(this, frameCount);
+        this.pool = pool;
+        this.segmentShift = pool.segmentShift();
+        this.segmentMask = pool.segmentLength() - 1;
+        this.historyEvents = Math.max(1, historyEvents);
+        this.historyBytes = historyBytes;
+        this.historyAgeNs = historyAgeNs;
+        this.indexFramesMax = Integer.highestOneBit(Math.max(1, this.historyEvents - 1)) << 1;
     }
 
     /**
@@ -205,7 +82,7 @@ public final class TopicFrameLog implements AutoCloseable
      */
     public long publishedFrameCount()
     {
-        return (long)PUBLISHED_FRAME_COUNT.getAcquire(this);
+        return publishedFrameCount;
     }
 
     /**
@@ -213,115 +90,119 @@ public final class TopicFrameLog implements AutoCloseable
      */
     public long publishedPosition()
     {
-        return (long)PUBLISHED_POSITION.getAcquire(this);
+        return publishedPosition;
     }
 
     /**
-     * @return end of the region the writer may be overwriting now, acquire load.
-     */
-    public long reservedPosition()
-    {
-        return (long)RESERVED_POSITION.getAcquire(this);
-    }
-
-    /**
-     * @return frame count including a frame being written, acquire load.
-     */
-    public long reservedFrameCount()
-    {
-        return (long)RESERVED_FRAME_COUNT.getAcquire(this);
-    }
-
-    /**
-     * Were bytes from {@code position} and the index entry of {@code frame} still intact when read? Call after the
-     * read; a load-load fence keeps the earlier reads before this check.
+     * Oldest frame still in the history. A reader that read an entry or a segment of frame {@code f} uses them only
+     * if, after reading, {@code f >= firstRetainedFrame()}.
      *
-     * @param position oldest byte position read.
-     * @param frame    oldest frame whose entry was read.
-     * @return true if the writer had not reached them.
+     * @return frame number, {@link #publishedFrameCount()} when nothing is retained.
      */
-    public boolean isIntact(final long position, final long frame)
+    public long firstRetainedFrame()
     {
         VarHandle.loadLoadFence();
-        return reservedPosition() - position <= capacity && reservedFrameCount() - frame <= indexCapacity;
+        return firstRetainedFrame;
     }
 
     /**
-     * @param frame frame number.
+     * @return frames a blocked reader may lag before it counts as a slow consumer: half the events limit, so that it
+     * can still finish the frame it is in before that frame leaves the history.
+     */
+    public int lagLimitFrames()
+    {
+        return historyEvents / 2;
+    }
+
+    /**
+     * @return bytes a blocked reader may lag before it counts as a slow consumer: half the bytes limit.
+     */
+    public long lagLimitBytes()
+    {
+        return historyBytes / 2;
+    }
+
+    /**
+     * @return id of the newest event that has left the history, -1 if none; read after {@link #firstRetainedFrame()}
+     * it is at least as new as the drop that moved it.
+     */
+    public long droppedEventId()
+    {
+        return droppedEventId;
+    }
+
+    /**
+     * @param frame frame number, retained.
      * @return its event id.
      */
     public long eventId(final long frame)
     {
-        return index.getLong(entryOffset(frame) + EVENT_ID_OFFSET);
+        final long[] entries = index;
+        return entries[slot(entries, frame) + EVENT_ID];
     }
 
     /**
-     * @param frame frame number.
+     * @param frame frame number, retained.
      * @return its start position.
      */
     public long position(final long frame)
     {
-        return index.getLong(entryOffset(frame) + POSITION_OFFSET);
+        final long[] entries = index;
+        return entries[slot(entries, frame) + POSITION];
     }
 
     /**
-     * @param frame frame number.
+     * @param frame frame number, retained.
      * @return when its event entered the ring, {@link System#nanoTime()}.
      */
     public long ingestTimeNs(final long frame)
     {
-        return index.getLong(entryOffset(frame) + INGEST_TIME_OFFSET);
+        final long[] entries = index;
+        return entries[slot(entries, frame) + INGEST_TIME];
     }
 
     /**
-     * @param frame frame number.
+     * @param frame frame number, retained.
      * @return its length in bytes.
      */
     public int frameLength(final long frame)
     {
-        return index.getInt(entryOffset(frame) + FRAME_LENGTH_OFFSET);
+        final long[] entries = index;
+        return (int)entries[slot(entries, frame) + FRAME_LENGTH];
+    }
+
+    /**
+     * @param position a retained position.
+     * @return the segment holding it.
+     */
+    public LogSegment segment(final long position)
+    {
+        final LogSegment[] slots = segments;
+        return slots[(int)(position >>> segmentShift) & (slots.length - 1)];
     }
 
     /**
      * @param position log position.
-     * @return offset of that position in {@link #data()}.
+     * @return offset of that position in its segment.
      */
     public int offset(final long position)
     {
-        return (int)(position & mask);
+        return (int)position & segmentMask;
     }
 
     /**
-     * Oldest frame a new reader may start from: inside both the byte and the frame replay windows.
-     * Control path; called by the reader's thread.
-     *
-     * @param published a {@link #publishedFrameCount()} read by the caller.
-     * @return frame number, equal to {@code published} when nothing is retained.
+     * @param position log position.
+     * @return the first position of the next segment.
      */
-    public long oldestReplayableFrame(final long published)
+    public long segmentEnd(final long position)
     {
-        final long tail = position(published - 1) + frameLength(published - 1);
-        long low = Math.max(0, published - maxLagFrames);
-        long high = published - 1;
-        while (low < high)
-        {
-            final long mid = (low + high) >>> 1;
-            if (tail - position(mid) > maxLagBytes)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-        return tail - position(low) > maxLagBytes ? published : low;
+        return (position | segmentMask) + 1;
     }
 
     /**
      * First frame in {@code [from, published)} whose event id is greater than {@code eventId}.
      *
-     * @param from      first frame to consider.
+     * @param from      first frame to consider, retained.
      * @param published a {@link #publishedFrameCount()} read by the caller.
      * @param eventId   the last id the reader has.
      * @return frame number, {@code published} if none.
@@ -346,17 +227,248 @@ public final class TopicFrameLog implements AutoCloseable
     }
 
     /**
-     * Free the direct memory. Only once no reader can touch the log any more.
+     * @return id of the newest frame ever appended, -1 if none; sequencer thread or after it stopped.
      */
-    @Override
-    public void close()
+    long newestEventId()
     {
-        BufferUtil.free(dataByteBuffer);
-        BufferUtil.free(indexByteBuffer);
+        return 0 == frameCount ? -1 : newestFrameEventId;
     }
 
-    private int entryOffset(final long frame)
+    /**
+     * The newest frame when eviction has taken it from the history, for snapshots; sequencer thread.
+     *
+     * @return the frame bytes (the first {@link #newestFrameCopyLength()}), or null while the history holds it.
+     */
+    byte[] newestFrameCopy()
     {
-        return (int)(frame & indexMask) * INDEX_ENTRY_LENGTH;
+        return newestFrameLength > 0 ? newestFrame : null;
+    }
+
+    int newestFrameCopyLength()
+    {
+        return newestFrameLength;
+    }
+
+    /**
+     * @return segments this topic holds; sequencer thread.
+     */
+    int heldSegments()
+    {
+        return heldSegments;
+    }
+
+    /**
+     * Sequencer only: make room for a frame, dropping what the retention limits say and taking the segments it needs.
+     *
+     * @param frameLength  exact frame length.
+     * @param ingestTimeNs the event's ingest time, the clock of the age limit.
+     * @return where to encode when the frame fits in one segment ({@link #claimedBuffer()} at this offset), or -1:
+     * encode elsewhere and {@link #write} it.
+     */
+    int claim(final int frameLength, final long ingestTimeNs)
+    {
+        retain(frameLength, ingestTimeNs);
+        if (0 == heldSegments)
+        {
+            // nothing held: start at a segment boundary rather than waste the front of a new segment
+            tailPosition = (tailPosition + segmentMask) & ~(long)segmentMask;
+            headSegment = tailPosition >>> segmentShift;
+        }
+        final long firstNeeded = tailPosition >>> segmentShift;
+        final long lastNeeded = (tailPosition + frameLength - 1) >>> segmentShift;
+        for (long k = headSegment + heldSegments; k <= lastNeeded; k++)
+        {
+            addSegment(k, firstNeeded);
+        }
+        claimedPosition = tailPosition;
+        claimedSegment = segment(tailPosition);
+        claimedOffset = offset(tailPosition);
+        return claimedOffset + frameLength <= segmentMask + 1 ? claimedOffset : -1;
+    }
+
+    /**
+     * @return the segment buffer a frame that fits is encoded into.
+     */
+    UnsafeBuffer claimedBuffer()
+    {
+        return claimedSegment.buffer();
+    }
+
+    /**
+     * Sequencer only: copy a frame encoded elsewhere into the claimed place, across segments.
+     */
+    void write(final DirectBuffer frame, final int frameOffset, final int frameLength)
+    {
+        long position = claimedPosition;
+        int done = 0;
+        while (done < frameLength)
+        {
+            final int offset = offset(position);
+            final int length = Math.min(frameLength - done, segmentMask + 1 - offset);
+            segment(position).buffer().putBytes(offset, frame, frameOffset + done, length);
+            done += length;
+            position += length;
+        }
+    }
+
+    /**
+     * Sequencer only: record the frame just written at the claimed place and publish it.
+     *
+     * @param eventId      the frame's event id.
+     * @param frameLength  bytes encoded.
+     * @param ingestTimeNs when the event entered the ring.
+     */
+    void commit(final long eventId, final int frameLength, final long ingestTimeNs)
+    {
+        long[] entries = index;
+        if (frameCount - firstRetained >= entries.length / STRIDE)
+        {
+            entries = growIndex(entries);
+        }
+        final int slot = slot(entries, frameCount);
+        entries[slot + EVENT_ID] = eventId;
+        entries[slot + POSITION] = claimedPosition;
+        entries[slot + INGEST_TIME] = ingestTimeNs;
+        entries[slot + FRAME_LENGTH] = frameLength;
+        tailPosition = claimedPosition + frameLength;
+        frameCount++;
+        newestFrameEventId = eventId;
+        newestFrameIngestTimeNs = ingestTimeNs;
+        newestFrameLength = 0;
+        publishedPosition = tailPosition;
+        publishedFrameCount = frameCount;
+    }
+
+    /**
+     * Pool only (sequencer thread): give up the oldest segment; every frame that starts in it goes, the newest frame
+     * copied first if it is among them.
+     */
+    void evictOldestSegment()
+    {
+        final long evictedEnd = (headSegment + 1) << segmentShift;
+        long retained = firstRetained;
+        while (retained < frameCount && position(retained) < evictedEnd)
+        {
+            retained++;
+        }
+        if (retained == frameCount && frameCount > 0 && retained > firstRetained)
+        {
+            copyNewestFrame();
+        }
+        dropTo(retained);
+        if (heldSegments > 0 && headSegment << segmentShift < evictedEnd)
+        {
+            releaseHeadSegment();
+        }
+    }
+
+    private void retain(final int frameLength, final long nowNs)
+    {
+        long retained = firstRetained;
+        while (retained < frameCount &&
+            (frameCount - retained >= historyEvents ||
+            tailPosition + frameLength - position(retained) > historyBytes ||
+            (historyAgeNs > 0 && nowNs - ingestTimeNs(retained) > historyAgeNs)))
+        {
+            retained++;
+        }
+        dropTo(retained);
+    }
+
+    private void dropTo(final long retained)
+    {
+        if (retained == firstRetained)
+        {
+            return;
+        }
+        droppedEventId = eventId(retained - 1);
+        firstRetained = retained;
+        firstRetainedFrame = retained;
+        final long headPosition = retained < frameCount ? position(retained) : tailPosition;
+        while (heldSegments > 0 && ((headSegment + 1) << segmentShift) <= headPosition)
+        {
+            releaseHeadSegment();
+        }
+    }
+
+    private void releaseHeadSegment()
+    {
+        final LogSegment[] slots = segments;
+        final int slot = (int)headSegment & (slots.length - 1);
+        final LogSegment segment = slots[slot];
+        headSegment++;
+        heldSegments--;
+        pool.retire(segment);
+    }
+
+    private void addSegment(final long logicalIndex, final long protectFrom)
+    {
+        final LogSegment segment = pool.acquire(this, logicalIndex, protectFrom);
+        if (0 == heldSegments)
+        {
+            headSegment = logicalIndex;
+        }
+        LogSegment[] slots = segments;
+        if (heldSegments == slots.length)
+        {
+            slots = growSegments(slots);
+        }
+        slots[(int)logicalIndex & (slots.length - 1)] = segment;
+        heldSegments++;
+    }
+
+    private LogSegment[] growSegments(final LogSegment[] slots)
+    {
+        final LogSegment[] grown = new LogSegment[slots.length * 2];
+        for (long k = headSegment; k < headSegment + heldSegments; k++)
+        {
+            grown[(int)k & (grown.length - 1)] = slots[(int)k & (slots.length - 1)];
+        }
+        segments = grown;
+        return grown;
+    }
+
+    private long[] growIndex(final long[] entries)
+    {
+        final int frames = entries.length / STRIDE;
+        if (frames >= indexFramesMax)
+        {
+            // full at the events limit: the oldest frame goes (retain() keeps this from happening in practice)
+            dropTo(firstRetained + 1);
+            return entries;
+        }
+        final long[] grown = new long[frames * 2 * STRIDE];
+        for (long frame = firstRetained; frame < frameCount; frame++)
+        {
+            System.arraycopy(entries, slot(entries, frame), grown, slot(grown, frame), STRIDE);
+        }
+        index = grown;
+        return grown;
+    }
+
+    private void copyNewestFrame()
+    {
+        final long frame = frameCount - 1;
+        final int length = frameLength(frame);
+        if (null == newestFrame || newestFrame.length < length)
+        {
+            newestFrame = new byte[length];
+        }
+        long position = position(frame);
+        int done = 0;
+        while (done < length)
+        {
+            final int offset = offset(position);
+            final int part = Math.min(length - done, segmentMask + 1 - offset);
+            segment(position).buffer().getBytes(offset, newestFrame, done, part);
+            done += part;
+            position += part;
+        }
+        newestFrameLength = length;
+    }
+
+    private static int slot(final long[] entries, final long frame)
+    {
+        return ((int)frame & (entries.length / STRIDE - 1)) * STRIDE;
     }
 }

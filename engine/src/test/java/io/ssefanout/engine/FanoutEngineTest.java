@@ -38,9 +38,8 @@ class FanoutEngineTest
             int length;
             while ((length = subscription.nextRun(1 << 20)) > 0)
             {
-                final UnsafeBuffer data = subscription.runLog().data();
+                final UnsafeBuffer data = subscription.runSegment().buffer();
                 received.append(data.getStringWithoutLengthUtf8(subscription.runOffset(), length));
-                assertThat(subscription.isRunIntact()).isTrue();
                 frames += subscription.onRunConsumed(length, System.nanoTime(), null);
             }
             assertThat(frames).isEqualTo(10);
@@ -129,7 +128,7 @@ class FanoutEngineTest
             assertThat(subscription.onRunConsumed(10, System.nanoTime(), null)).isZero();
             assertThat(subscription.isMidFrame()).isTrue();
             long newest = -1;
-            for (int i = 0; i < 40; i++)
+            for (int i = 0; i < 20; i++)
             {
                 newest = publish(engine, topic, "x".repeat(100) + i);
             }
@@ -137,7 +136,6 @@ class FanoutEngineTest
 
             assertThat(subscription.requestSkip()).as("mid-frame the skip waits").isFalse();
             assertThat(subscription.nextRun(1 << 20)).as("the rest of the frame in flight").isEqualTo(frameLength - 10);
-            assertThat(subscription.isRunIntact()).isTrue();
             assertThat(subscription.onRunConsumed(frameLength - 10, System.nanoTime(), null)).isEqualTo(1);
             assertThat(subscription.lastDeliveredEventId()).isEqualTo(first);
             assertThat(subscription.pollSkipCompleted()).isTrue();
@@ -147,9 +145,33 @@ class FanoutEngineTest
         }
     }
 
+    @Test
+    void shouldSayTornWhenTheFrameInFlightLeftTheHistory()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(lagWindowOf32Frames()))
+        {
+            final Topic topic = engine.topic("t");
+            final Subscription subscription = engine.subscribe(new Topic[]{ topic }, -1);
+            final long first = publish(engine, topic, "first frame, only part of it sent");
+            awaitSequenced(engine, first);
+            subscription.nextRun(1 << 20);
+            subscription.onRunConsumed(10, System.nanoTime(), null);
+            long newest = -1;
+            for (int i = 0; i < 40; i++)
+            {
+                newest = publish(engine, topic, "x".repeat(100) + i);
+            }
+            awaitSequenced(engine, newest);
+
+            assertThat(subscription.requestSkip()).isFalse();
+            assertThat(subscription.nextRun(1 << 20)).as("the rest is gone: the stream cannot be finished")
+                .isEqualTo(Subscription.TORN);
+        }
+    }
+
     private FanoutEngine.Context lagWindowOf32Frames()
     {
-        return new FanoutEngine.Context().dir(dir).chunked(false).payloadMaxLength(1024).logCapacity(64 * 1024).logIndexCapacity(64);
+        return new FanoutEngine.Context().dir(dir).chunked(false).payloadMaxLength(1024).historyBytes(32 * 1024).historyEvents(32);
     }
 
     private static int consumeAll(final Subscription subscription)
@@ -158,7 +180,6 @@ class FanoutEngineTest
         int length;
         while ((length = subscription.nextRun(1 << 20)) > 0)
         {
-            assertThat(subscription.isRunIntact()).isTrue();
             frames += subscription.onRunConsumed(length, System.nanoTime(), null);
         }
         assertThat(length).isZero();
@@ -178,7 +199,7 @@ class FanoutEngineTest
             {
                 assertThat(runTopic).isSameAs(topic);
                 final int sent = Math.min(length, budget[0]);
-                received.append(log.data().getStringWithoutLengthUtf8(offset, sent));
+                received.append(log.buffer().getStringWithoutLengthUtf8(offset, sent));
                 return sent;
             };
             assertThat(subscription.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_IDLE);
@@ -223,7 +244,7 @@ class FanoutEngineTest
             int length;
             while ((length = both.nextRun(1 << 20)) > 0)
             {
-                received.append(both.runLog().data().getStringWithoutLengthUtf8(both.runOffset(), length));
+                received.append(both.runSegment().buffer().getStringWithoutLengthUtf8(both.runOffset(), length));
                 both.onRunConsumed(length, System.nanoTime(), null);
             }
             assertThat(received.toString()).isEqualTo(

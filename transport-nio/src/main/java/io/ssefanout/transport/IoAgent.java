@@ -3,6 +3,7 @@ package io.ssefanout.transport;
 import io.ssefanout.codec.HttpRequestParser;
 import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.FanoutEngine;
+import io.ssefanout.engine.LogReader;
 import io.ssefanout.engine.Subscription;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -83,6 +84,7 @@ final class IoAgent implements Agent
     private final long sweepIntervalNs;
     private final long passGapMaxNs;
     private final boolean useNativeSend;
+    private final LogReader logReader;
 
     private long lastSweepNs;
     private long nextLatencyPublishNs;
@@ -108,6 +110,7 @@ final class IoAgent implements Agent
         this.latencyHistogram = new Histogram(Subscription.highestTrackableLatencyNs(), 3);
         this.passGapMaxNs = ctx.passGapMaxNs();
         this.useNativeSend = ctx.isNativeSendInUse();
+        this.logReader = engine.newReader();
         // the sweep walks every connection: run it as rarely as the timers it serves allow (heartbeats, request and
         // keep-alive timeouts are enforced to within an eighth of their interval)
         final long shortestTimerNs = Math.min(
@@ -129,7 +132,7 @@ final class IoAgent implements Agent
         final PublishHandler publishHandler =
             new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
         final SubscribeHandler subscribeHandler = new SubscribeHandler(
-            ctx, engine, parser, responder, authorizer, index, writer, counters, clock, drainState);
+            ctx, engine, logReader, parser, responder, authorizer, index, writer, counters, clock, drainState);
         this.adapter = new HttpRequestAdapter(ctx, engine, parser, responder, publishHandler, subscribeHandler,
             metricsRenderer, table, clock, drainState);
         this.sweeper = new ConnectionSweeper(
@@ -225,6 +228,20 @@ final class IoAgent implements Agent
     {
         final long nowNs = nanoClock.nanoTime();
         clock.update(nowNs);
+        // one reclamation epoch per duty cycle: every log segment this cycle sends from stays intact until exit
+        logReader.enter();
+        try
+        {
+            return doWork(nowNs);
+        }
+        finally
+        {
+            logReader.exit();
+        }
+    }
+
+    private int doWork(final long nowNs) throws IOException
+    {
         int workCount = newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
         workCount += selector.selectNow(selectedKeyHandler);
         workCount += writer.writeBacklog();
@@ -257,6 +274,7 @@ final class IoAgent implements Agent
     @Override
     public void onClose()
     {
+        logReader.close();
         Thread.interrupted();
         for (int i = table.count() - 1; i >= 0; i--)
         {

@@ -306,10 +306,6 @@ final class PublishHandler
         {
             responder.rejectUnavailable(connection, "ingest ring full", request, keepAlive);
         }
-        else if (FanoutEngine.NO_LOG_MEMORY == result)
-        {
-            responder.rejectUnavailable(connection, "log memory budget reached (fanout.log.memory.max)", request, keepAlive);
-        }
         else if (FanoutEngine.CLOSED == result)
         {
             responder.rejectUnavailable(connection, "shutting down", request, false);

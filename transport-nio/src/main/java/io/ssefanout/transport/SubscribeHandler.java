@@ -6,6 +6,7 @@ import io.ssefanout.codec.HttpStatus;
 import io.ssefanout.codec.PercentDecoder;
 import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.FanoutEngine;
+import io.ssefanout.engine.LogReader;
 import io.ssefanout.engine.Subscription;
 import io.ssefanout.engine.Topic;
 import io.ssefanout.engine.TopicRegistry;
@@ -27,6 +28,7 @@ final class SubscribeHandler
     private static final long MAX_EXACT_JS_INTEGER = (1L << 53) - 1;
 
     private final FanoutServer.Context ctx;
+    private final LogReader logReader;
     private final FanoutEngine engine;
     private final TopicRegistry topicRegistry;
     private final HttpRequestParser parser;
@@ -45,6 +47,7 @@ final class SubscribeHandler
     SubscribeHandler(
         final FanoutServer.Context ctx,
         final FanoutEngine engine,
+        final LogReader logReader,
         final HttpRequestParser parser,
         final HttpResponder responder,
         final RequestAuthorizer authorizer,
@@ -56,6 +59,7 @@ final class SubscribeHandler
     {
         this.ctx = ctx;
         this.engine = engine;
+        this.logReader = logReader;
         this.topicRegistry = engine.topics();
         this.parser = parser;
         this.responder = responder;
@@ -200,7 +204,7 @@ final class SubscribeHandler
             connection.clientId = buffer.getStringWithoutLengthAscii(clientIdParam, length);
         }
 
-        final Subscription subscription = engine.subscribe(topics, lastEventId);
+        final Subscription subscription = engine.subscribe(logReader, topics, lastEventId);
         connection.subscription = subscription;
         connection.state = ConnectionState.STREAMING;
         connection.requestStartNs = 0;

@@ -4,6 +4,7 @@ import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.FrameRunHandler;
 import io.ssefanout.engine.Subscription;
 import io.ssefanout.engine.Topic;
+import io.ssefanout.engine.LogSegment;
 import io.ssefanout.engine.TopicFrameLog;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.CachedNanoClock;
@@ -41,6 +42,7 @@ final class SubscriberWriter
     private ByteBuffer plainRunByteBuffer;
     private UnsafeBuffer plainRunBuffer;
     private final FrameRunHandler runHandler = this::sendRun;
+    private ByteBuffer[] segmentViews = new ByteBuffer[64];
     /** The connection {@link #runHandler} writes to, set around each {@link Subscription#poll}. */
     private Connection writingConnection;
 
@@ -103,7 +105,13 @@ final class SubscriberWriter
                 final Connection connection = subscribers.connections[j];
                 if (connection.isWriteBlocked || connection.hasPendingOut())
                 {
-                    if (Subscription.LAPPED == connection.subscription.nextRun(1) ||
+                    final int run = connection.subscription.nextRun(1);
+                    if (Subscription.TORN == run)
+                    {
+                        counters.lappedDisconnects.increment();
+                        table.close(connection, "slow-consumer");
+                    }
+                    else if (Subscription.LAPPED == run || connection.subscription.isBeyondLagLimit() ||
                         (slowConsumerUnsentMax > 0 && connection.subscription.unsentBytes() > slowConsumerUnsentMax))
                     {
                         onLapped(connection);
@@ -236,25 +244,25 @@ final class SubscriberWriter
      *
      * @return bytes the socket took, or {@link Subscription#RUN_FAILED}.
      */
-    private int sendRun(final Topic topic, final TopicFrameLog log, final int offset, final int length)
+    private int sendRun(final Topic topic, final LogSegment segment, final int offset, final int length)
     {
         final Connection connection = writingConnection;
         try
         {
             if (null != connection.chunkFramingStripper)
             {
-                return sendPlainRun(connection, log, offset, length);
+                return sendPlainRun(connection, segment, offset, length);
             }
-            final TopicSubscribers run = index.byId(topic.id()).useLog(log);
             final int bytesWritten;
             if (connection.fd >= 0)
             {
-                bytesWritten = NativeSend.send(connection.fd, run.logAddress + offset, length);
+                bytesWritten = NativeSend.send(connection.fd, segment.address() + offset, length);
             }
             else
             {
-                run.logView.limit(offset + length).position(offset);
-                bytesWritten = connection.channel.write(run.logView);
+                final ByteBuffer view = segmentView(segment);
+                view.limit(offset + length).position(offset);
+                bytesWritten = connection.channel.write(view);
             }
             onBytesWritten(connection, bytesWritten);
             return bytesWritten;
@@ -266,10 +274,30 @@ final class SubscriberWriter
     }
 
     /**
-     * A close-delimited stream: copy the run without its chunk framing, check the copy is intact before a byte of it
-     * is sent, and take the whole run; what the socket does not take waits in the connection's pending bytes.
+     * This agent's own view of a segment's memory (a duplicate made once per segment), so writes move only its
+     * position and limit and copy nothing.
      */
-    private int sendPlainRun(final Connection connection, final TopicFrameLog log, final int offset, final int length)
+    private ByteBuffer segmentView(final LogSegment segment)
+    {
+        final int id = segment.id();
+        if (id >= segmentViews.length)
+        {
+            segmentViews = Arrays.copyOf(segmentViews, Math.max(id + 1, segmentViews.length * 2));
+        }
+        ByteBuffer view = segmentViews[id];
+        if (null == view)
+        {
+            view = segment.byteBuffer().duplicate();
+            segmentViews[id] = view;
+        }
+        return view;
+    }
+
+    /**
+     * A close-delimited stream: copy the run without its chunk framing (the segment is intact for this whole duty
+     * cycle) and take the whole run; what the socket does not take waits in the connection's pending bytes.
+     */
+    private int sendPlainRun(final Connection connection, final LogSegment segment, final int offset, final int length)
         throws IOException
     {
         if (null == plainRunByteBuffer || plainRunByteBuffer.capacity() < length)
@@ -277,11 +305,7 @@ final class SubscriberWriter
             plainRunByteBuffer = ByteBuffer.allocateDirect(Math.max(length, writeMaxLength));
             plainRunBuffer = new UnsafeBuffer(plainRunByteBuffer);
         }
-        final int plainLength = connection.chunkFramingStripper.strip(log.data(), offset, length, plainRunBuffer, 0);
-        if (!connection.subscription.isRunIntact())
-        {
-            return 0;
-        }
+        final int plainLength = connection.chunkFramingStripper.strip(segment.buffer(), offset, length, plainRunBuffer, 0);
         final ByteBuffer plain = plainRunByteBuffer.limit(plainLength).position(0);
         onBytesWritten(connection, connection.channel.write(plain));
         if (plain.hasRemaining())

@@ -48,7 +48,7 @@ class AbuseIT
     {
         try (FanoutServer server = ServerFixture.start(dir, ctx -> ctx
             .requestTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
-            .engineContext().payloadMaxLength(4096).logCapacity(1 << 20)))
+            .engineContext().payloadMaxLength(4096).historyBytes(512 * 1024)))
         {
             final int port = server.port();
             final SseClient control = SseClient.connect(port, "/sse/control");

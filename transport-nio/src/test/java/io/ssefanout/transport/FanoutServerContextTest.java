@@ -35,7 +35,7 @@ class FanoutServerContextTest
         assertRefused(ctx -> ctx.publishBatchMaxEvents(5000), "fanout.publish.batch.max.events", "5000");
         assertRefused(ctx -> ctx.engineContext().ringSize(1000), "fanout.ring.size", "1000");
         assertRefused(ctx -> ctx.engineContext().waitStrategy("lazy"), "fanout.sequencer.wait.strategy", "lazy");
-        assertRefused(ctx -> ctx.engineContext().logCapacity(4096), "fanout.log.capacity", "4096");
+        assertRefused(ctx -> ctx.engineContext().logSegmentLength(3000), "fanout.log.segment.length", "3000");
         assertRefused(ctx -> ctx.engineContext().payloadMaxLength(0), "fanout.payload.max.length", "0");
     }
 

@@ -147,7 +147,7 @@ class FanoutServerTest
     @Test
     void shouldSignalResetWhenResumePointIsOlderThanRetainedHistory() throws IOException
     {
-        start(ctx -> ctx.engineContext().logCapacity(64 * 1024).logIndexCapacity(64).payloadMaxLength(1024));
+        start(ctx -> ctx.engineContext().historyBytes(32 * 1024).historyEvents(32).payloadMaxLength(1024));
         final List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 200; i++)
         {
@@ -198,7 +198,7 @@ class FanoutServerTest
     @Test
     void shouldNotDelayHealthySubscriberWhenAnotherNeverReadsAndDisconnectIt() throws IOException
     {
-        start(ctx -> ctx.engineContext().logCapacity(256 * 1024).logIndexCapacity(1024).payloadMaxLength(4096));
+        start(ctx -> ctx.engineContext().historyBytes(128 * 1024).historyEvents(512).payloadMaxLength(4096));
         final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
         clients.add(stalled);
         final SseClient healthy = subscribe("/sse/t");
@@ -230,7 +230,7 @@ class FanoutServerTest
     void shouldDisconnectBlockedSubscriberOwedMoreThanTheUnsentLimit() throws IOException
     {
         // a 16 MiB log has an 8 MiB lag window: within 6,000 events of 1 KB only the 64 KiB limit can act
-        start(ctx -> ctx.slowConsumerUnsentMax(64 * 1024).engineContext().logCapacity(16 * 1024 * 1024));
+        start(ctx -> ctx.slowConsumerUnsentMax(64 * 1024).engineContext().historyBytes(8 * 1024 * 1024));
         final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
         clients.add(stalled);
         final SseClient healthy = subscribe("/sse/t");
@@ -250,7 +250,7 @@ class FanoutServerTest
     void shouldSkipLappedSubscriberToNewestEventWithResetUnderSkipPolicy() throws IOException
     {
         start(ctx -> ctx.slowConsumerPolicy("skip")
-            .engineContext().logCapacity(256 * 1024).logIndexCapacity(1024).payloadMaxLength(4096));
+            .engineContext().historyBytes(128 * 1024).historyEvents(512).payloadMaxLength(4096));
         final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
         clients.add(stalled);
         final SseClient healthy = subscribe("/sse/t");
