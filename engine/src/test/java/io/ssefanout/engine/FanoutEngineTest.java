@@ -309,6 +309,46 @@ class FanoutEngineTest
         }
     }
 
+    @Test
+    void shouldPublishTo100000NewTopicsInASmallPoolEvictingHistoryAndRefusingNothing()
+    {
+        final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir).chunked(false).ringSize(1024)
+            .logSegmentLength(4096).logMemoryMax(256 * 4096).payloadMaxLength(1024).topicsMax(200_000);
+        try (FanoutEngine engine = FanoutEngine.launch(ctx))
+        {
+            final int topics = 100_000;
+            final byte[] payload = "x".repeat(128).getBytes(StandardCharsets.UTF_8);
+            final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+            final long[] ids = new long[topics];
+            for (int i = 0; i < topics; i++)
+            {
+                final Topic topic = engine.topic("sym." + i);
+                long id;
+                while ((id = engine.tryPublish(topic, null, 0, 0, buffer, 0, payload.length)) == FanoutEngine.RING_FULL)
+                {
+                    Thread.yield();
+                }
+                assertThat(id).as("publish %d", i).isGreaterThanOrEqualTo(0);
+                ids[i] = id;
+            }
+            awaitSequenced(engine, ids[topics - 1]);
+            assertThat(engine.logMemoryUsed()).as("within the pool").isLessThanOrEqualTo(256L * 4096);
+            assertThat(engine.counters().get(EngineCounterDescriptor.LOG_SEGMENTS_EVICTED).get()).isGreaterThan(90_000);
+            assertThat(engine.counters().get(EngineCounterDescriptor.TOPICS).get()).isEqualTo(topics);
+
+            // the newest topics still have their history: a subscriber resuming just before one gets it
+            final Topic newest = engine.topic("sym." + (topics - 1));
+            final Subscription resumed = engine.subscribe(new Topic[]{ newest }, ids[topics - 1] - 1);
+            assertThat(resumed.isResetRequired()).isFalse();
+            assertThat(consumeAll(resumed)).isEqualTo(1);
+            assertThat(resumed.lastDeliveredEventId()).isEqualTo(ids[topics - 1]);
+            // an evicted topic: a resume into its history is told it missed events
+            final Subscription evicted = engine.subscribe(new Topic[]{ engine.topic("sym.0") }, ids[0] - 1);
+            assertThat(evicted.isResetRequired()).isTrue();
+            assertThat(consumeAll(evicted)).isZero();
+        }
+    }
+
     private static long publish(final FanoutEngine engine, final Topic topic, final String text)
     {
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
