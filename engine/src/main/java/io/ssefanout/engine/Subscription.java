@@ -38,6 +38,14 @@ public final class Subscription
     public static final int POLL_TORN = TORN;
     /** {@link #poll} result: the handler failed; the subscription did not move. */
     public static final int POLL_FAILED = -3;
+    /**
+     * {@link #nextRun(int)} and {@link #poll} result: before anything was delivered, the events after the resume point
+     * left the history; the subscription moved on to what is retained. Tell the client ({@code reset} with
+     * {@link #lastDeliveredEventId()}) before anything else, then poll again.
+     */
+    public static final int RESET = -4;
+    /** {@link #poll} result, see {@link #RESET}. */
+    public static final int POLL_RESET = RESET;
     /** {@link FrameRunHandler#onFrameRun} result when sending failed. */
     public static final int RUN_FAILED = -1;
 
@@ -58,6 +66,7 @@ public final class Subscription
     private boolean isSkipPending;
     private boolean isSkipCompleted;
     private long resetFromEventId = -1;
+    private boolean hasDelivered;
 
     private boolean isHeldByWatermark;
     private final long[] runFrameEnds = new long[RUN_FRAMES_MAX];
@@ -208,7 +217,7 @@ public final class Subscription
                 final long id = nextEventId(i, watermark);
                 if (id == LAPPED)
                 {
-                    return LAPPED;
+                    return lapped();
                 }
                 if (id < bestId)
                 {
@@ -280,11 +289,40 @@ public final class Subscription
         if (firstFrame < log.firstRetainedFrame())
         {
             // read before this check, so possibly stale: nothing of it is used
-            return activeCursor >= 0 ? TORN : LAPPED;
+            return activeCursor >= 0 ? TORN : lapped();
         }
         runFrameCount = count;
         runSegment = segment;
         return startRun(log, cursor, start, Math.min(end, segmentEnd), maxLength);
+    }
+
+    /**
+     * Lapped. A subscription that has delivered nothing yet was positioned at the oldest retained event, which the
+     * next publish may drop: rather than be cut with nothing, it moves past the oldest eighth of what each topic
+     * retains and the client is told ({@link #RESET}), as for a resume point older than the history.
+     */
+    private int lapped()
+    {
+        if (hasDelivered)
+        {
+            return LAPPED;
+        }
+        for (int i = 0; i < topics.length; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                final long published = log.publishedFrameCount();
+                final long oldest = Math.min(log.firstRetainedFrame(), published);
+                frames[i] = Math.max(frames[i], oldest + (published - oldest) / 8);
+            }
+        }
+        if (!isResetRequired)
+        {
+            isResetRequired = true;
+            resetFromEventId = lastDeliveredEventId;
+        }
+        return RESET;
     }
 
     private void exitOwnedReader()
@@ -430,6 +468,7 @@ public final class Subscription
             }
             completed++;
         }
+        hasDelivered |= length > 0;
         frames[cursor] += completed;
         final long frameStart = completed > 0 ? runFrameEnds[completed - 1] : runPosition - frameOffsets[cursor];
         frameOffsets[cursor] = completed < runFrameCount ? (int)(consumedEnd - frameStart) : 0;

@@ -146,6 +146,41 @@ class FanoutEngineTest
     }
 
     @Test
+    void shouldMoveAFreshSubscriptionPastDroppedEventsAndSayResetRatherThanLapped()
+    {
+        try (FanoutEngine engine = FanoutEngine.launch(lagWindowOf32Frames()))
+        {
+            final Topic topic = engine.topic("t");
+            final long first = publish(engine, topic, "first");
+            awaitSequenced(engine, first);
+            final Subscription resumed = engine.subscribe(new Topic[]{ topic }, first - 1);
+            assertThat(resumed.isResetRequired()).as("the resume point is still in the history").isFalse();
+            long newest = -1;
+            for (int i = 0; i < 40; i++)
+            {
+                newest = publish(engine, topic, "event " + i);
+            }
+            awaitSequenced(engine, newest);
+
+            assertThat(resumed.nextRun(1 << 20)).as("nothing delivered yet: moved on, not cut")
+                .isEqualTo(Subscription.RESET);
+            assertThat(resumed.isResetRequired()).isTrue();
+            assertThat(resumed.lastDeliveredEventId()).as("what the reset tells the client").isEqualTo(first - 1);
+            final int delivered = consumeAll(resumed);
+            assertThat(delivered).isBetween(28, 32);
+            assertThat(resumed.lastDeliveredEventId()).isEqualTo(newest);
+
+            for (int i = 0; i < 40; i++)
+            {
+                newest = publish(engine, topic, "later " + i);
+            }
+            awaitSequenced(engine, newest);
+            assertThat(resumed.nextRun(1 << 20)).as("once it delivered, falling behind is lapping")
+                .isEqualTo(Subscription.LAPPED);
+        }
+    }
+
+    @Test
     void shouldSayTornWhenTheFrameInFlightLeftTheHistory()
     {
         try (FanoutEngine engine = FanoutEngine.launch(lagWindowOf32Frames()))

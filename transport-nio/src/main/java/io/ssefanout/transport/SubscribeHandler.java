@@ -217,6 +217,7 @@ final class SubscribeHandler
         {
             length += SseFrameEncoder.encodeControlEvent(
                 response.buffer(), length, connection.isChunkedBody, "reset", resetData(subscription));
+            connection.lastResetEventId = subscription.lastDeliveredEventId();
             counters.resetsSent.increment();
         }
         final ByteBuffer preamble = response.byteBuffer();

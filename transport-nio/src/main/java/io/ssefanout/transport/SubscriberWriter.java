@@ -103,10 +103,16 @@ final class SubscriberWriter
                     continue;
                 }
                 final Connection connection = subscribers.connections[j];
-                if (connection.isWriteBlocked || connection.hasPendingOut())
+                if (connection.isWriteBlocked)
                 {
+                    // the socket is full: only here does lag count against it (a resumed subscriber catching up
+                    // from the oldest retained event is far behind by design, and is fine while it keeps reading)
                     final int run = connection.subscription.nextRun(1);
-                    if (Subscription.TORN == run)
+                    if (Subscription.RESET == run)
+                    {
+                        queueReset(connection);
+                    }
+                    else if (Subscription.TORN == run)
                     {
                         counters.lappedDisconnects.increment();
                         table.close(connection, "slow-consumer");
@@ -199,6 +205,9 @@ final class SubscriberWriter
                     case Subscription.POLL_LAPPED:
                         onLapped(connection);
                         return;
+                    case Subscription.POLL_RESET:
+                        queueReset(connection);
+                        continue;
                     case Subscription.POLL_TORN:
                         counters.lappedDisconnects.increment();
                         table.close(connection, "slow-consumer");
