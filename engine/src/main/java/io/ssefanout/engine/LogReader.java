@@ -15,6 +15,7 @@ public final class LogReader implements AutoCloseable
 
     private final LogSegmentPool pool;
     private volatile long epoch = QUIESCENT;
+    private long watermarkCap = Long.MAX_VALUE;
 
     LogReader(final LogSegmentPool pool)
     {
@@ -44,6 +45,26 @@ public final class LogReader implements AutoCloseable
     public boolean isReading()
     {
         return QUIESCENT != epoch;
+    }
+
+    /**
+     * Cap the event ids that subscriptions read through this reader merge up to: the sequencer's watermark as it was
+     * when the thread last marked which topics moved ({@link Subscription#markDirty(int)}), so no frame of a topic not
+     * yet marked can be overtaken. Owning thread only.
+     *
+     * @param eventId highest id to merge up to.
+     */
+    public void watermarkCap(final long eventId)
+    {
+        watermarkCap = eventId;
+    }
+
+    /**
+     * @return the cap set by {@link #watermarkCap(long)}, {@link Long#MAX_VALUE} until then.
+     */
+    public long watermarkCap()
+    {
+        return watermarkCap;
     }
 
     long epoch()

@@ -56,10 +56,18 @@ public final class Subscription
     private final Sequencer sequencer;
     private final LogReader reader;
     private final boolean isReaderOwned;
-    private final Topic[] topics;
-    private final long[] frames;
-    private final int[] frameOffsets;
-    private final boolean isMultiTopic;
+    private static final long NONE = Long.MAX_VALUE;
+    private static final long HELD = Long.MAX_VALUE - 1;
+
+    private Topic[] topics;
+    private long[] frames;
+    private int[] frameOffsets;
+    private int topicCount;
+    private boolean isMultiTopic;
+    private final boolean isDirtyTracked;
+    private boolean[] isDirty;
+    private int[] dirtyCursors;
+    private int dirtyCount;
     private int activeCursor = -1;
     private long lastDeliveredEventId;
     private boolean isResetRequired;
@@ -91,20 +99,117 @@ public final class Subscription
         this.sequencer = sequencer;
         this.reader = reader;
         this.isReaderOwned = isReaderOwned;
-        this.topics = topics;
-        this.frames = new long[topics.length];
-        this.frameOffsets = new int[topics.length];
+        final int capacity = Math.max(1, topics.length);
+        this.topics = java.util.Arrays.copyOf(topics, capacity);
+        this.topicCount = topics.length;
+        this.frames = new long[capacity];
+        this.frameOffsets = new int[capacity];
+        this.isDirty = new boolean[capacity];
+        this.dirtyCursors = new int[capacity];
         this.isMultiTopic = topics.length > 1;
+        this.isDirtyTracked = !isReaderOwned;
         this.lastDeliveredEventId = lastEventId;
         position(lastEventId);
+        for (int i = 0; i < topicCount; i++)
+        {
+            markDirty(i);
+        }
     }
 
     /**
-     * @return the topics, in subscription order; must not be modified.
+     * @return the topics, in subscription order, in the first {@link #topicCount()} slots; must not be modified.
      */
     public Topic[] topics()
     {
         return topics;
+    }
+
+    /**
+     * @return how many topics the subscription has.
+     */
+    public int topicCount()
+    {
+        return topicCount;
+    }
+
+    /**
+     * Merge this subscription in id order with others, as a pattern subscription does even while it has one topic or
+     * none. Control path, before the first poll.
+     */
+    public void mergeInIdOrder()
+    {
+        isMultiTopic = true;
+    }
+
+    /**
+     * Add a topic, e.g. one created after a pattern subscription matched; its frames after
+     * {@link #lastDeliveredEventId()} are owed. Control path, on the owning thread: the caller guarantees that no
+     * frame of the topic with an id below what this subscription already delivered exists (the agent learns of a new
+     * topic before any watermark that covers its first event).
+     *
+     * @param topic the topic, not yet in this subscription.
+     * @return its cursor index.
+     */
+    public int addTopic(final Topic topic)
+    {
+        if (topicCount == topics.length)
+        {
+            final int capacity = topicCount * 2;
+            topics = java.util.Arrays.copyOf(topics, capacity);
+            frames = java.util.Arrays.copyOf(frames, capacity);
+            frameOffsets = java.util.Arrays.copyOf(frameOffsets, capacity);
+            isDirty = java.util.Arrays.copyOf(isDirty, capacity);
+            dirtyCursors = java.util.Arrays.copyOf(dirtyCursors, capacity);
+        }
+        final int cursor = topicCount++;
+        topics[cursor] = topic;
+        frames[cursor] = startFrame(topic.log(), lastDeliveredEventId);
+        frameOffsets[cursor] = 0;
+        isMultiTopic = true;
+        markDirty(cursor);
+        return cursor;
+    }
+
+    /**
+     * The topic of cursor {@code cursor} has published: consider it in the next merge. A subscription read by an
+     * agent merges only its marked cursors, so a stream's cost follows the topics that moved, not the topics it
+     * has. The agent marks every subscriber of every moved topic before it reads up to the watermark it took
+     * before marking (see {@link LogReader#watermarkCap(long)}).
+     *
+     * @param cursor index of the topic in this subscription.
+     */
+    public void markDirty(final int cursor)
+    {
+        if (!isDirty[cursor])
+        {
+            isDirty[cursor] = true;
+            dirtyCursors[dirtyCount++] = cursor;
+        }
+    }
+
+    private void clearDirty(final int slot)
+    {
+        final int cursor = dirtyCursors[slot];
+        isDirty[cursor] = false;
+        dirtyCursors[slot] = dirtyCursors[--dirtyCount];
+    }
+
+    private static long startFrame(final TopicFrameLog log, final long afterEventId)
+    {
+        if (null == log)
+        {
+            return 0;
+        }
+        while (true)
+        {
+            final long published = log.publishedFrameCount();
+            final long oldest = Math.min(log.firstRetainedFrame(), published);
+            final long first = afterEventId < 0 ? oldest : log.firstFrameAfter(oldest, published, afterEventId);
+            if (log.firstRetainedFrame() <= oldest)
+            {
+                return first;
+            }
+        }
     }
 
     /**
@@ -205,50 +310,48 @@ public final class Subscription
 
     private int findRun(final int maxLength)
     {
-        final long watermark = isMultiTopic ? sequencer.publishedEventId() : Long.MAX_VALUE;
+        final long watermark = isMultiTopic ?
+            Math.min(sequencer.publishedEventId(), reader.watermarkCap()) : Long.MAX_VALUE;
         isHeldByWatermark = false;
         int cursor = activeCursor;
         long otherNextId = Long.MAX_VALUE;
+        long bestId = Long.MAX_VALUE;
+        int slot = 0;
+        while (slot < dirtyCount)
+        {
+            final int i = dirtyCursors[slot];
+            final long id = nextEventId(i, watermark);
+            if (id >= HELD)
+            {
+                if (NONE == id && isDirtyTracked && i != cursor)
+                {
+                    clearDirty(slot);
+                    continue;
+                }
+            }
+            else if (id == LAPPED)
+            {
+                return activeCursor >= 0 ? TORN : lapped();
+            }
+            else if (i == cursor)
+            {
+                bestId = id;
+            }
+            else if (id < bestId && activeCursor < 0)
+            {
+                otherNextId = bestId;
+                bestId = id;
+                cursor = i;
+            }
+            else if (id < otherNextId)
+            {
+                otherNextId = id;
+            }
+            slot++;
+        }
         if (cursor < 0)
         {
-            long bestId = Long.MAX_VALUE;
-            for (int i = 0; i < topics.length; i++)
-            {
-                final long id = nextEventId(i, watermark);
-                if (id == LAPPED)
-                {
-                    return lapped();
-                }
-                if (id < bestId)
-                {
-                    otherNextId = bestId;
-                    bestId = id;
-                    cursor = i;
-                }
-                else if (id < otherNextId)
-                {
-                    otherNextId = id;
-                }
-            }
-            if (cursor < 0)
-            {
-                return 0;
-            }
-        }
-        else if (isMultiTopic)
-        {
-            for (int i = 0; i < topics.length; i++)
-            {
-                if (i != cursor)
-                {
-                    final long id = nextEventId(i, watermark);
-                    if (id == LAPPED)
-                    {
-                        return TORN;
-                    }
-                    otherNextId = Math.min(otherNextId, id);
-                }
-            }
+            return 0;
         }
 
         final TopicFrameLog log = topics[cursor].log();
@@ -307,7 +410,7 @@ public final class Subscription
         {
             return LAPPED;
         }
-        for (int i = 0; i < topics.length; i++)
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();
             if (null != log)
@@ -316,6 +419,7 @@ public final class Subscription
                 final long oldest = Math.min(log.firstRetainedFrame(), published);
                 frames[i] = Math.max(frames[i], oldest + (published - oldest) / 8);
             }
+            markDirty(i);
         }
         if (!isResetRequired)
         {
@@ -352,7 +456,7 @@ public final class Subscription
     public long unsentBytes()
     {
         long unsent = 0;
-        for (int i = 0; i < topics.length; i++)
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();
             if (null != log)
@@ -382,7 +486,7 @@ public final class Subscription
      */
     public boolean isBeyondLagLimit()
     {
-        for (int i = 0; i < topics.length; i++)
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();
             if (null != log)
@@ -519,7 +623,7 @@ public final class Subscription
      */
     private void skipToNewest()
     {
-        for (int i = 0; i < topics.length; i++)
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();
             if (null != log)
@@ -529,6 +633,7 @@ public final class Subscription
                 frames[i] = Math.max(frames[i], newest);
                 frameOffsets[i] = 0;
             }
+            markDirty(i);
         }
     }
 
@@ -556,12 +661,12 @@ public final class Subscription
         final TopicFrameLog log = topics[cursor].log();
         if (null == log)
         {
-            return Long.MAX_VALUE;
+            return NONE;
         }
         final long frame = frames[cursor];
         if (frame >= log.publishedFrameCount())
         {
-            return Long.MAX_VALUE;
+            return NONE;
         }
         final long eventId = log.eventId(frame);
         if (frame < log.firstRetainedFrame())
@@ -571,7 +676,7 @@ public final class Subscription
         if (eventId > watermark)
         {
             isHeldByWatermark = true;
-            return Long.MAX_VALUE;
+            return HELD;
         }
         return eventId;
     }
@@ -585,7 +690,7 @@ public final class Subscription
             isResetRequired = true;
         }
 
-        for (int i = 0; i < topics.length; i++)
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();
             if (null == log)

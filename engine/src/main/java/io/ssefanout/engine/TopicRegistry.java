@@ -6,7 +6,10 @@ import org.agrona.DirectBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Topics by name. Lookups by UTF-8 bytes allocate nothing and take no lock: an open-addressed table whose slots are
@@ -25,6 +28,7 @@ public final class TopicRegistry
     private volatile Topic[] table = new Topic[64];
     private volatile Topic[] topicsById = new Topic[64];
     private volatile int count;
+    private volatile List<Consumer<Topic>> listeners = List.of();
 
     /**
      * @param maxTopicCount most topics that may exist; creating one more fails.
@@ -36,7 +40,8 @@ public final class TopicRegistry
 
     /**
      * Is this a valid topic name: 1 to {@link #MAX_TOPIC_NAME_LENGTH} bytes, none of them a control character,
-     * space, or one of {@code / ? # %}, and well-formed UTF-8 (so two spellings never name one topic).
+     * space, or one of {@code / ? # % *} (the wildcards belong to patterns), and well-formed UTF-8 (so two spellings
+     * never name one topic).
      *
      * @param buffer holding the name.
      * @param offset of the name.
@@ -45,6 +50,25 @@ public final class TopicRegistry
      */
     public static boolean isValidName(final DirectBuffer buffer, final int offset, final int length)
     {
+        return isValid(buffer, offset, length, false);
+    }
+
+    /**
+     * Is this a valid topic pattern: a name that may hold the wildcards {@code *} and {@code ?}
+     * (see {@link TopicPattern}).
+     *
+     * @param buffer holding the pattern.
+     * @param offset of the pattern.
+     * @param length of the pattern.
+     * @return true if valid.
+     */
+    public static boolean isValidPattern(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return isValid(buffer, offset, length, true);
+    }
+
+    private static boolean isValid(final DirectBuffer buffer, final int offset, final int length, final boolean isPattern)
+    {
         if (length < 1 || length > MAX_TOPIC_NAME_LENGTH)
         {
             return false;
@@ -52,12 +76,38 @@ public final class TopicRegistry
         for (int i = 0; i < length; i++)
         {
             final byte b = buffer.getByte(offset + i);
-            if ((b >= 0 && b <= ' ') || 0x7F == b || '/' == b || '?' == b || '#' == b || '%' == b)
+            if ((b >= 0 && b <= ' ') || 0x7F == b || '/' == b || '#' == b || '%' == b ||
+                (!isPattern && ('?' == b || '*' == b)))
             {
                 return false;
             }
         }
         return Utf8.isValid(buffer, offset, length);
+    }
+
+    /**
+     * Be told of every topic created from now on, on the creating thread, before the topic can carry an event (so a
+     * pattern subscription can take it in before any watermark covers its first event). Control path.
+     *
+     * @param listener must be quick and must not throw.
+     */
+    public synchronized void addListener(final Consumer<Topic> listener)
+    {
+        final List<Consumer<Topic>> updated = new ArrayList<>(listeners);
+        updated.add(listener);
+        listeners = updated;
+    }
+
+    /**
+     * Stop telling a listener. Control path.
+     *
+     * @param listener to remove.
+     */
+    public synchronized void removeListener(final Consumer<Topic> listener)
+    {
+        final List<Consumer<Topic>> updated = new ArrayList<>(listeners);
+        updated.remove(listener);
+        listeners = updated;
     }
 
     /**
@@ -180,6 +230,10 @@ public final class TopicRegistry
             insert(table, topic);
         }
         count = n + 1;
+        for (final Consumer<Topic> listener : listeners)
+        {
+            listener.accept(topic);
+        }
         return topic;
     }
 

@@ -73,6 +73,10 @@ final class Connection
     /** Last event id announced in a skip's reset, so one gap is announced once. */
     long lastResetEventId = Long.MIN_VALUE;
     int[] topicSlots;
+    /** Topic patterns the stream subscribed with, or null. */
+    String[] topicPatterns;
+    /** Topics with an id below this existed when the stream matched its patterns. */
+    int patternSnapshotCount;
     long lastWriteNs;
 
     Connection(

@@ -70,9 +70,10 @@ public final class ConnectionRecord
         final List<String> topicNames = new ArrayList<>();
         if (null != connection.subscription)
         {
-            for (final Topic topic : connection.subscription.topics())
+            final Topic[] topics = connection.subscription.topics();
+            for (int i = 0; i < connection.subscription.topicCount(); i++)
             {
-                topicNames.add(topic.name());
+                topicNames.add(topics[i].name());
             }
         }
         final String reason = null != connection.closeReason ? connection.closeReason :

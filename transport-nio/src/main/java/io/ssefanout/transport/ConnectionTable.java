@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 final class ConnectionTable
 {
+    private final PatternSubscriptions patterns;
     private final TopicSubscriberIndex index;
     private final ConnectionAdmission admission;
     private final AccessLog accessLog;
@@ -23,6 +24,7 @@ final class ConnectionTable
 
     ConnectionTable(
         final TopicSubscriberIndex index,
+        final PatternSubscriptions patterns,
         final ConnectionAdmission admission,
         final AccessLog accessLog,
         final ErrorHandler errorHandler,
@@ -30,6 +32,7 @@ final class ConnectionTable
         final CachedNanoClock clock)
     {
         this.index = index;
+        this.patterns = patterns;
         this.admission = admission;
         this.accessLog = accessLog;
         this.errorHandler = errorHandler;
@@ -76,6 +79,10 @@ final class ConnectionTable
         reportClosed(connection);
         if (null != connection.subscription && null != connection.topicSlots)
         {
+            if (null != connection.topicPatterns)
+            {
+                patterns.remove(connection);
+            }
             index.remove(connection);
             counters.subscribersOpen.decrement();
         }

@@ -76,6 +76,8 @@ final class IoAgent implements Agent
     private final ResponseWriter response;
     private final TransportCounters counters;
     private final TopicSubscriberIndex index = new TopicSubscriberIndex();
+    private final PatternSubscriptions patterns = new PatternSubscriptions(index);
+    private final FanoutEngine engine;
     private final ConnectionTable table;
     private final HttpResponder responder;
     private final SubscriberWriter writer;
@@ -111,6 +113,8 @@ final class IoAgent implements Agent
         this.passGapMaxNs = ctx.passGapMaxNs();
         this.useNativeSend = ctx.isNativeSendInUse();
         this.logReader = engine.newReader();
+        this.engine = engine;
+        engine.topics().addListener(patterns);
         // the sweep walks every connection: run it as rarely as the timers it serves allow (heartbeats, request and
         // keep-alive timeouts are enforced to within an eighth of their interval)
         final long shortestTimerNs = Math.min(
@@ -124,7 +128,7 @@ final class IoAgent implements Agent
         this.response = new ResponseWriter(
             Math.max(64 * 1024, ctx.publishBatchMaxEvents() * 18 + 4096), new CorsPolicy(ctx.corsAllowedOrigins()));
         this.counters = new TransportCounters(engine.counters());
-        this.table = new ConnectionTable(index, admission, ctx.accessLog(), errorHandler, counters, clock);
+        this.table = new ConnectionTable(index, patterns, admission, ctx.accessLog(), errorHandler, counters, clock);
         this.responder = new HttpResponder(ctx, parser, response, table, counters, clock);
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
@@ -132,7 +136,7 @@ final class IoAgent implements Agent
         final PublishHandler publishHandler =
             new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
         final SubscribeHandler subscribeHandler = new SubscribeHandler(
-            ctx, engine, logReader, parser, responder, authorizer, index, writer, counters, clock, drainState);
+            ctx, engine, logReader, parser, responder, authorizer, index, patterns, writer, counters, clock, drainState);
         this.adapter = new HttpRequestAdapter(ctx, engine, parser, responder, publishHandler, subscribeHandler,
             metricsRenderer, table, clock, drainState);
         this.sweeper = new ConnectionSweeper(
@@ -247,7 +251,11 @@ final class IoAgent implements Agent
         workCount += writer.writeBacklog();
         if (nowNs >= nextPassNs)
         {
-            final int topicsMoved = writer.fanOut(requestPoller);
+            // the watermark first, then the topics created before it, then which topics moved: in that order no
+            // stream can be written past an event of a topic it has not taken in yet
+            final long watermark = engine.sequencer().publishedEventId();
+            workCount += patterns.takeInNewTopics();
+            final int topicsMoved = writer.fanOut(requestPoller, watermark, logReader);
             if (topicsMoved > 0 && passGapMaxNs > 0)
             {
                 // a busy pass is followed by a pause as long as itself (capped), so what arrives meanwhile is
@@ -275,6 +283,7 @@ final class IoAgent implements Agent
     public void onClose()
     {
         logReader.close();
+        engine.topics().removeListener(patterns);
         Thread.interrupted();
         for (int i = table.count() - 1; i >= 0; i--)
         {

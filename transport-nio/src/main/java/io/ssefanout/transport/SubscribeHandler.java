@@ -17,6 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * {@code GET /sse/{topic}} and {@code GET /sse?topic=...} (and their HEAD): names checked and authorized before any
@@ -28,6 +30,8 @@ final class SubscribeHandler
     private static final long MAX_EXACT_JS_INTEGER = (1L << 53) - 1;
 
     private final FanoutServer.Context ctx;
+    private final UnsafeBuffer listScratch;
+    private final PatternSubscriptions patterns;
     private final LogReader logReader;
     private final FanoutEngine engine;
     private final TopicRegistry topicRegistry;
@@ -52,6 +56,7 @@ final class SubscribeHandler
         final HttpResponder responder,
         final RequestAuthorizer authorizer,
         final TopicSubscriberIndex index,
+        final PatternSubscriptions patterns,
         final SubscriberWriter writer,
         final TransportCounters counters,
         final CachedNanoClock clock,
@@ -66,12 +71,14 @@ final class SubscribeHandler
         this.response = responder.response();
         this.authorizer = authorizer;
         this.index = index;
+        this.patterns = patterns;
         this.writer = writer;
         this.counters = counters;
         this.clock = clock;
         this.drainState = drainState;
         this.isChunked = engine.context().chunked();
         this.scratch = new UnsafeBuffer(new byte[Math.max(ctx.requestLineMaxLength(), TopicRegistry.MAX_TOPIC_NAME_LENGTH)]);
+        this.listScratch = new UnsafeBuffer(new byte[Math.max(ctx.requestLineMaxLength(), TopicRegistry.MAX_TOPIC_NAME_LENGTH)]);
     }
 
     void onSubscribe(
@@ -90,49 +97,53 @@ final class SubscribeHandler
         }
 
         // names first, checked and authorized before any topic is created: a refused request leaves nothing behind
-        String[] names;
+        final SubscribeTargets targets = new SubscribeTargets();
         if (pathLength > 5)
         {
-            final String name = topicName(buffer, pathOffset + 5, pathLength - 5, false);
-            if (null == name)
+            if (!addTarget(targets, buffer, pathOffset + 5, pathLength - 5, false))
             {
                 responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
                 return;
             }
-            names = new String[]{ name };
         }
         else
         {
-            names = new String[0];
             final int queryEnd = queryOffset + queryLength;
             int from = 0;
             int valueOffset;
             while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
             {
                 final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
-                final String name = topicName(buffer, valueOffset, valueLength, true);
-                if (null == name)
+                if (!addTarget(targets, buffer, valueOffset, valueLength, true))
                 {
                     responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
                     return;
                 }
-                if (!Arrays.asList(names).contains(name))
+                from = valueOffset + valueLength - queryOffset;
+            }
+            from = 0;
+            while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topics", from)) >= 0)
+            {
+                final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
+                if (!addTargetList(targets, buffer, valueOffset, valueLength))
                 {
-                    if (names.length >= ctx.topicsPerSubscriptionMax())
-                    {
-                        responder.reject(connection, HttpStatus.BAD_REQUEST, "too many topics", buffer, false);
-                        return;
-                    }
-                    names = Arrays.copyOf(names, names.length + 1);
-                    names[names.length - 1] = name;
+                    responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
+                    return;
                 }
                 from = valueOffset + valueLength - queryOffset;
             }
-            if (0 == names.length)
+            if (targets.isEmpty())
             {
-                responder.reject(connection, HttpStatus.BAD_REQUEST, "no topic: use /sse/{topic} or /sse?topic=a&topic=b", buffer, false);
+                responder.reject(connection, HttpStatus.BAD_REQUEST,
+                    "no topic: use /sse/{topic}, /sse?topic=a&topic=b or /sse?topics=a,b", buffer, false);
                 return;
             }
+        }
+        if (targets.size() > ctx.topicsPerSubscriptionMax())
+        {
+            responder.reject(connection, HttpStatus.BAD_REQUEST,
+                "too many topics (fanout.subscription.topics.max=" + ctx.topicsPerSubscriptionMax() + ")", buffer, false);
+            return;
         }
 
         long expiresAtMs = Long.MAX_VALUE;
@@ -143,13 +154,10 @@ final class SubscribeHandler
             {
                 return;
             }
-            for (final String name : names)
+            if (!targets.isAuthorized(rights))
             {
-                if (!rights.canSubscribe(name))
-                {
-                    responder.rejectForbidden(connection, buffer, false);
-                    return;
-                }
+                responder.rejectForbidden(connection, buffer, false);
+                return;
             }
             expiresAtMs = rights.expiresAtMs();
         }
@@ -179,16 +187,33 @@ final class SubscribeHandler
             return;
         }
 
-        final Topic[] topics = new Topic[names.length];
-        for (int i = 0; i < names.length; i++)
+        final Set<Topic> subscribed = new LinkedHashSet<>();
+        for (final String name : targets.names)
         {
-            topics[i] = engine.topic(names[i]);
-            if (null == topics[i])
+            final Topic topic = engine.topic(name);
+            if (null == topic)
             {
                 responder.rejectUnavailable(connection, "topic limit reached", buffer, false);
                 return;
             }
+            subscribed.add(topic);
         }
+        int patternSnapshotCount = 0;
+        if (!targets.patterns.isEmpty())
+        {
+            // topics that exist now; the ones created from here on reach the stream through the agent's patterns
+            final Topic[] existing = topicRegistry.topics();
+            patternSnapshotCount = existing.length;
+            final String[] patternArray = targets.patterns.toArray(new String[0]);
+            for (final Topic topic : existing)
+            {
+                if (PatternSubscriptions.matchesAny(patternArray, topic.name()))
+                {
+                    subscribed.add(topic);
+                }
+            }
+        }
+        final Topic[] topics = subscribed.toArray(new Topic[0]);
         connection.expiresAtMs = expiresAtMs;
         // HTTP/1.0 has no chunked coding (RFC 9112 §6.1): its stream is close-delimited, its frames stripped of framing
         connection.isChunkedBody = isChunked && 1 == parser.minorVersion();
@@ -206,6 +231,12 @@ final class SubscribeHandler
 
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId);
         connection.subscription = subscription;
+        if (!targets.patterns.isEmpty())
+        {
+            subscription.mergeInIdOrder();
+            connection.topicPatterns = targets.patterns.toArray(new String[0]);
+            connection.patternSnapshotCount = patternSnapshotCount;
+        }
         connection.state = ConnectionState.STREAMING;
         connection.requestStartNs = 0;
         connection.lastWriteNs = clock.nanoTime();
@@ -225,6 +256,10 @@ final class SubscribeHandler
         connection.appendPendingOut(preamble);
 
         index.add(connection);
+        if (null != connection.topicPatterns)
+        {
+            patterns.add(connection);
+        }
         counters.subscribersOpen.increment();
         writer.writeSubscriber(connection);
     }
@@ -260,19 +295,61 @@ final class SubscribeHandler
     }
 
     /**
-     * Decode and check a topic name. Control path.
+     * One {@code topic=} value or {@code /sse/} path: a name, or a pattern when it holds {@code *} or {@code ?}.
      *
-     * @return the name, or null when it is not a valid name.
+     * @return false when it is not a valid name or pattern.
      */
-    String topicName(final DirectBuffer buffer, final int offset, final int length, final boolean plusAsSpace)
+    private boolean addTarget(
+        final SubscribeTargets targets,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final boolean plusAsSpace)
     {
-        final int nameLength = PercentDecoder.decode(buffer, offset, length, plusAsSpace, scratch, 0);
-        if (nameLength < 0 || !TopicRegistry.isValidName(scratch, 0, nameLength))
+        final int decodedLength = PercentDecoder.decode(buffer, offset, length, plusAsSpace, scratch, 0);
+        return decodedLength >= 0 && addDecodedTarget(targets, scratch, 0, decodedLength);
+    }
+
+    /**
+     * A {@code topics=a,b,c} value: names and patterns separated by commas (a name holding a comma needs
+     * {@code topic=}).
+     */
+    private boolean addTargetList(final SubscribeTargets targets, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int decodedLength = PercentDecoder.decode(buffer, offset, length, true, listScratch, 0);
+        if (decodedLength < 0)
         {
-            return null;
+            return false;
         }
-        final Topic existing = topicRegistry.find(scratch, 0, nameLength);
-        return null != existing ? existing.name() : scratch.getStringWithoutLengthUtf8(0, nameLength);
+        int start = 0;
+        for (int i = 0; i <= decodedLength; i++)
+        {
+            if (i == decodedLength || ',' == listScratch.getByte(i))
+            {
+                if (!addDecodedTarget(targets, listScratch, start, i - start))
+                {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
+    }
+
+    private boolean addDecodedTarget(final SubscribeTargets targets, final DirectBuffer name, final int offset, final int length)
+    {
+        if (TopicRegistry.isValidName(name, offset, length))
+        {
+            final Topic existing = topicRegistry.find(name, offset, length);
+            targets.addName(null != existing ? existing.name() : name.getStringWithoutLengthUtf8(offset, length));
+            return true;
+        }
+        if (TopicRegistry.isValidPattern(name, offset, length))
+        {
+            targets.addPattern(name.getStringWithoutLengthUtf8(offset, length));
+            return true;
+        }
+        return false;
     }
 
     private static long parseEventId(final DirectBuffer buffer, final int offset, final int length)

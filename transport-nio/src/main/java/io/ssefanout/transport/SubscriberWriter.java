@@ -4,6 +4,7 @@ import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.FrameRunHandler;
 import io.ssefanout.engine.Subscription;
 import io.ssefanout.engine.Topic;
+import io.ssefanout.engine.LogReader;
 import io.ssefanout.engine.LogSegment;
 import io.ssefanout.engine.TopicFrameLog;
 import org.HdrHistogram.Histogram;
@@ -43,6 +44,7 @@ final class SubscriberWriter
     private UnsafeBuffer plainRunBuffer;
     private final FrameRunHandler runHandler = this::sendRun;
     private ByteBuffer[] segmentViews = new ByteBuffer[64];
+    private TopicSubscribers[] movedTopics = new TopicSubscribers[64];
     /** The connection {@link #runHandler} writes to, set around each {@link Subscription#poll}. */
     private Connection writingConnection;
 
@@ -74,15 +76,22 @@ final class SubscriberWriter
         return backlogCount;
     }
 
-    int fanOut(final Runnable requestPoller)
+    /**
+     * One fan-out pass. First every subscriber of every topic that moved has that topic marked in its subscription,
+     * and the merge is capped at the watermark taken before marking (so a frame of a topic not yet marked is never
+     * overtaken); then the moved topics' subscribers are written. A subscription merges only its marked topics, so a
+     * watchlist's cost follows the topics that moved. Hot path.
+     *
+     * @param requestPoller reads requests between subscribers, so publishers are not held up by a long pass.
+     * @param watermark     the sequencer's watermark, read before the pass (and before new topics were taken in).
+     * @param reader        the agent's reader, whose cap the subscriptions merge up to.
+     * @return topics that moved.
+     */
+    int fanOut(final Runnable requestPoller, final long watermark, final LogReader reader)
     {
-        int workCount = 0;
+        int movedCount = 0;
         for (int i = index.activeCount() - 1; i >= 0; i--)
         {
-            if (i >= index.activeCount())
-            {
-                continue;
-            }
             final TopicSubscribers subscribers = index.active(i);
             final TopicFrameLog log = subscribers.topic.log();
             if (null == log)
@@ -95,7 +104,21 @@ final class SubscriberWriter
                 continue;
             }
             subscribers.seenFrameCount = published;
-            workCount++;
+            for (int j = 0; j < subscribers.count; j++)
+            {
+                subscribers.connections[j].subscription.markDirty(subscribers.cursors[j]);
+            }
+            if (movedCount == movedTopics.length)
+            {
+                movedTopics = Arrays.copyOf(movedTopics, movedCount * 2);
+            }
+            movedTopics[movedCount++] = subscribers;
+        }
+        reader.watermarkCap(watermark);
+        for (int m = 0; m < movedCount; m++)
+        {
+            final TopicSubscribers subscribers = movedTopics[m];
+            movedTopics[m] = null;
             for (int j = subscribers.count - 1; j >= 0; j--)
             {
                 if (j >= subscribers.count)
@@ -134,7 +157,7 @@ final class SubscriberWriter
                 }
             }
         }
-        return workCount;
+        return movedCount;
     }
 
     int writeBacklog()

@@ -1,5 +1,7 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.engine.TopicPattern;
+
 import java.util.List;
 
 /**
@@ -34,6 +36,22 @@ public final class TopicRights
     }
 
     /**
+     * @param pattern a topic glob a client subscribes to.
+     * @return true if every topic the pattern can match is one the token may subscribe to.
+     */
+    public boolean canSubscribePattern(final String pattern)
+    {
+        for (final String rights : subscribePatterns)
+        {
+            if (TopicPattern.covers(rights, pattern))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param topic topic name.
      * @return true if the token may publish to it.
      */
@@ -54,32 +72,11 @@ public final class TopicRights
     {
         for (final String pattern : patterns)
         {
-            if (matches(pattern, 0, topic, 0))
+            if (TopicPattern.matches(pattern, topic))
             {
                 return true;
             }
         }
         return false;
-    }
-
-    static boolean matches(final String pattern, final int p, final String text, final int t)
-    {
-        if (p == pattern.length())
-        {
-            return t == text.length();
-        }
-        final char c = pattern.charAt(p);
-        if ('*' == c)
-        {
-            for (int i = t; i <= text.length(); i++)
-            {
-                if (matches(pattern, p + 1, text, i))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return t < text.length() && ('?' == c || c == text.charAt(t)) && matches(pattern, p + 1, text, t + 1);
     }
 }

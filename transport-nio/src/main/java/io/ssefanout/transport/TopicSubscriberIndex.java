@@ -36,15 +36,35 @@ final class TopicSubscriberIndex
     void add(final Connection connection)
     {
         final Topic[] topics = connection.subscription.topics();
-        connection.topicSlots = new int[topics.length];
-        for (int i = 0; i < topics.length; i++)
+        final int topicCount = connection.subscription.topicCount();
+        connection.topicSlots = new int[Math.max(1, topicCount)];
+        for (int i = 0; i < topicCount; i++)
         {
-            final TopicSubscribers subscribers = subscribersOf(topics[i]);
-            connection.topicSlots[i] = subscribers.add(connection);
-            if (1 == subscribers.count)
-            {
-                activate(subscribers);
-            }
+            addUnder(connection, topics[i], i);
+        }
+    }
+
+    /**
+     * Add a streaming connection under one more topic of its subscription (a pattern matched a new topic).
+     *
+     * @param cursor index of the topic in the subscription.
+     */
+    void addTopic(final Connection connection, final int cursor)
+    {
+        if (cursor >= connection.topicSlots.length)
+        {
+            connection.topicSlots = Arrays.copyOf(connection.topicSlots, Math.max(cursor + 1, connection.topicSlots.length * 2));
+        }
+        addUnder(connection, connection.subscription.topics()[cursor], cursor);
+    }
+
+    private void addUnder(final Connection connection, final Topic topic, final int cursor)
+    {
+        final TopicSubscribers subscribers = subscribersOf(topic);
+        connection.topicSlots[cursor] = subscribers.add(connection, cursor);
+        if (1 == subscribers.count)
+        {
+            activate(subscribers);
         }
     }
 
@@ -54,20 +74,15 @@ final class TopicSubscriberIndex
     void remove(final Connection connection)
     {
         final Topic[] topics = connection.subscription.topics();
-        for (int i = 0; i < topics.length; i++)
+        final int topicCount = connection.subscription.topicCount();
+        for (int i = 0; i < topicCount; i++)
         {
             final TopicSubscribers subscribers = topicsById[topics[i].id()];
-            final Connection moved = subscribers.removeAt(connection.topicSlots[i]);
+            final int slot = connection.topicSlots[i];
+            final Connection moved = subscribers.removeAt(slot);
             if (null != moved)
             {
-                final Topic[] movedTopics = moved.subscription.topics();
-                for (int k = 0; k < movedTopics.length; k++)
-                {
-                    if (movedTopics[k] == topics[i])
-                    {
-                        moved.topicSlots[k] = connection.topicSlots[i];
-                    }
-                }
+                moved.topicSlots[subscribers.cursors[slot]] = slot;
             }
             if (0 == subscribers.count)
             {

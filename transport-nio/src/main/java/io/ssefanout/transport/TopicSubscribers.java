@@ -5,12 +5,14 @@ import io.ssefanout.engine.Topic;
 import java.util.Arrays;
 
 /**
- * One agent's subscribers of one topic.
+ * One agent's subscribers of one topic, each with the index of this topic in its subscription (its cursor), so a
+ * pass can mark exactly that cursor as moved and a removal can rewire the moved connection's slot in O(1).
  */
 final class TopicSubscribers
 {
     final Topic topic;
     Connection[] connections = new Connection[8];
+    int[] cursors = new int[8];
     int count;
     int activeIndex = -1;
     long seenFrameCount = -1;
@@ -21,22 +23,26 @@ final class TopicSubscribers
     }
 
     /**
+     * @param connection a subscriber.
+     * @param cursor     index of this topic in the connection's subscription.
      * @return the slot the connection was put in.
      */
-    int add(final Connection connection)
+    int add(final Connection connection, final int cursor)
     {
         if (count == connections.length)
         {
             connections = Arrays.copyOf(connections, count * 2);
+            cursors = Arrays.copyOf(cursors, count * 2);
         }
         connections[count] = connection;
+        cursors[count] = cursor;
         return count++;
     }
 
     /**
      * Swap-remove the connection in {@code slot}.
      *
-     * @return the connection moved into {@code slot}, or null.
+     * @return the connection moved into {@code slot} (its cursor now in {@code cursors[slot]}), or null.
      */
     Connection removeAt(final int slot)
     {
@@ -46,6 +52,7 @@ final class TopicSubscribers
         if (slot != last)
         {
             connections[slot] = moved;
+            cursors[slot] = cursors[last];
             return moved;
         }
         return null;

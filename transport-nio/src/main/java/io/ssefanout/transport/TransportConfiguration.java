@@ -85,12 +85,12 @@ public final class TransportConfiguration
     /** Longest request line, in bytes (414 beyond). */
     public static final String REQUEST_LINE_MAX_LENGTH_PROP_NAME = "fanout.http.request.line.max.length";
     /** Default request line limit. */
-    public static final int REQUEST_LINE_MAX_LENGTH_DEFAULT = 8192;
+    public static final int REQUEST_LINE_MAX_LENGTH_DEFAULT = 32 * 1024;
 
     /** Largest request head (request line and headers), in bytes (431 beyond). */
     public static final String HEADER_MAX_LENGTH_PROP_NAME = "fanout.http.header.max.length";
     /** Default head size limit. */
-    public static final int HEADER_MAX_LENGTH_DEFAULT = 16 * 1024;
+    public static final int HEADER_MAX_LENGTH_DEFAULT = 48 * 1024;
 
     /** Most header fields in a request (431 beyond). */
     public static final String HEADER_MAX_COUNT_PROP_NAME = "fanout.http.header.max.count";
@@ -115,7 +115,7 @@ public final class TransportConfiguration
     /** Most topics in one subscription. */
     public static final String TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME = "fanout.subscription.topics.max";
     /** Default topics per subscription. */
-    public static final int TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT = 64;
+    public static final int TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT = 1024;
 
     /** Encode frames with HTTP/1.1 chunk framing (true) or for close-delimited bodies (false). */
     public static final String HTTP_CHUNKED_PROP_NAME = "fanout.http.chunked";

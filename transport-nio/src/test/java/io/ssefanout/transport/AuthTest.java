@@ -155,17 +155,6 @@ class AuthTest
     }
 
     @Test
-    void shouldMatchTopicPatterns()
-    {
-        assertThat(TopicRights.matches("prices.*", 0, "prices.eu", 0)).isTrue();
-        assertThat(TopicRights.matches("prices.*", 0, "prices", 0)).isFalse();
-        assertThat(TopicRights.matches("*", 0, "anything", 0)).isTrue();
-        assertThat(TopicRights.matches("a?c", 0, "abc", 0)).isTrue();
-        assertThat(TopicRights.matches("a?c", 0, "ac", 0)).isFalse();
-        assertThat(TopicRights.matches("exact", 0, "exactly", 0)).isFalse();
-    }
-
-    @Test
     void shouldCreateNoTopicForARefusedSubscribeAndAuthorizeEveryTopicOfABatch() throws Exception
     {
         server = ServerFixture.start(dir, ctx -> ctx
@@ -199,6 +188,23 @@ class AuthTest
             allowed.length() + "\r\nConnection: close\r\n\r\n" + allowed);
         assertThat(HttpClient.status(published)).isEqualTo(200);
         assertThat(HttpClient.body(published).split("\n")).hasSize(2);
+    }
+
+    @Test
+    void shouldAuthorizeAPatternOnlyWhenTheTokensRightsCoverEveryTopicItCanMatch() throws Exception
+    {
+        server = ServerFixture.start(dir, ctx -> ctx.authenticator(JwtAuthenticator.hmac(bytes(SECRET))));
+        final String fxOnly = "Authorization: Bearer " +
+            token(new MACSigner(bytes(SECRET)), JWSAlgorithm.HS256, List.of("fx.*"), List.of(), 60_000);
+        assertThat(HttpClient.status(get("/sse?topic=*", fxOnly))).isEqualTo(403);
+        assertThat(HttpClient.status(get("/sse?topic=eq.*", fxOnly))).isEqualTo(403);
+        assertThat(HttpClient.status(get("/sse?topics=fx.eur,eq.*", fxOnly))).isEqualTo(403);
+        assertThat(HttpClient.status(get("/sse/f*", fxOnly))).as("f* also matches fy.x").isEqualTo(403);
+        try (SseClient allowed = SseClient.connect(server.port(), "/sse?topics=fx.e*,fx.gbp", fxOnly))
+        {
+            assertThat(allowed.status).isEqualTo(200);
+        }
+        assertThat(server.engine().topics().count()).as("patterns create no topic; fx.gbp was created").isEqualTo(1);
     }
 
     private String get(final String path, final String header) throws IOException

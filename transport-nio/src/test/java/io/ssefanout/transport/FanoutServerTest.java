@@ -389,10 +389,10 @@ class FanoutServerTest
         assertThat(HttpClient.status(HttpClient.exchange(port, "POST /publish/t?event=a%0Ab HTTP/1.1\r\nHost: x\r\n" +
             "Content-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(400);
         assertThat(HttpClient.status(HttpClient.exchange(port, "GET /x HTTP/3.0\r\n\r\n"))).isEqualTo(505);
-        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n")))
+        assertThat(HttpClient.status(HttpClient.exchange(port, "GET /" + "a".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n")))
             .isEqualTo(414);
         assertThat(HttpClient.status(HttpClient.exchange(port,
-            "GET / HTTP/1.1\r\nHost: x\r\nX: " + "h".repeat(20_000) + "\r\n\r\n"))).isEqualTo(431);
+            "GET / HTTP/1.1\r\nHost: x\r\nX: " + "h".repeat(60_000) + "\r\n\r\n"))).isEqualTo(431);
         assertThat(HttpClient.status(HttpClient.exchange(port, "GARBAGE\r\n\r\n"))).isEqualTo(400);
 
         assertThat(counter(server, TransportCounterDescriptor.REJECTS_NOT_FOUND)).isEqualTo(1);
