@@ -37,6 +37,14 @@ public final class EngineConfiguration
     /** Default pool size. */
     public static final long LOG_MEMORY_MAX_DEFAULT = 128L * 1024 * 1024;
 
+    /**
+     * Who runs the sequencer: {@code dedicated} (its own thread), {@code shared} (inside the one I/O agent) or
+     * {@code auto} (the server picks shared with one I/O thread, dedicated with more; a bare engine is dedicated).
+     */
+    public static final String THREADING_MODE_PROP_NAME = "fanout.threading.mode";
+    /** Default threading mode. */
+    public static final String THREADING_MODE_DEFAULT = "auto";
+
     /** Most events a topic's history keeps for resume. */
     public static final String HISTORY_EVENTS_PROP_NAME = "fanout.history.events";
     /** Default events per topic. */
@@ -96,6 +104,14 @@ public final class EngineConfiguration
     public static int logSegmentLength()
     {
         return SystemUtil.getSizeAsInt(LOG_SEGMENT_LENGTH_PROP_NAME, LOG_SEGMENT_LENGTH_DEFAULT);
+    }
+
+    /**
+     * @return {@link #THREADING_MODE_PROP_NAME} or its default.
+     */
+    public static String threadingMode()
+    {
+        return System.getProperty(THREADING_MODE_PROP_NAME, THREADING_MODE_DEFAULT);
     }
 
     /**

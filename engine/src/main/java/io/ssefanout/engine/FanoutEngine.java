@@ -1,6 +1,7 @@
 package io.ssefanout.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.ExceptionHandler;
@@ -51,6 +52,10 @@ public final class FanoutEngine implements AutoCloseable
     private final RingBuffer<IngestEvent> ringBuffer;
     private final BatchEventProcessor<IngestEvent> processor;
     private final Thread sequencerThread;
+    private final EventPoller<IngestEvent> poller;
+    private final EventPoller.Handler<IngestEvent> pollHandler;
+    private volatile Runnable ingestSignal;
+    private int polledCount;
     private final AtomicCounter eventsPublished;
     private final AtomicCounter eventsRejectedRingFull;
     private final AtomicInteger publishersInFlight = new AtomicInteger();
@@ -87,12 +92,40 @@ public final class FanoutEngine implements AutoCloseable
         };
         this.ringBuffer = RingBuffer.createMultiProducer(
             factory, ctx.ringSize(), EngineConfiguration.waitStrategy(ctx.waitStrategy()));
-        this.processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), sequencer);
-        this.processor.setExceptionHandler(new SequencerExceptionHandler(ctx.errorHandler()));
-        ringBuffer.addGatingSequences(processor.getSequence());
-        this.sequencerThread = new Thread(processor, "fanout-sequencer");
-        this.sequencerThread.setDaemon(true);
-        this.sequencerThread.start();
+        if (ThreadingMode.SHARED == ctx.threadingMode())
+        {
+            // no thread of its own: whoever runs the duty cycle calls pollIngest()
+            this.processor = null;
+            this.sequencerThread = null;
+            this.poller = ringBuffer.newPoller();
+            ringBuffer.addGatingSequences(poller.getSequence());
+            final ErrorHandler errorHandler = ctx.errorHandler();
+            this.pollHandler = (event, sequence, endOfBatch) ->
+            {
+                polledCount++;
+                try
+                {
+                    sequencer.onEvent(event, sequence, endOfBatch);
+                }
+                catch (final Throwable ex)
+                {
+                    event.topic = null;
+                    errorHandler.onError(ex);
+                }
+                return true;
+            };
+        }
+        else
+        {
+            this.poller = null;
+            this.pollHandler = null;
+            this.processor = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(), sequencer);
+            this.processor.setExceptionHandler(new SequencerExceptionHandler(ctx.errorHandler()));
+            ringBuffer.addGatingSequences(processor.getSequence());
+            this.sequencerThread = new Thread(processor, "fanout-sequencer");
+            this.sequencerThread.setDaemon(true);
+            this.sequencerThread.start();
+        }
     }
 
     /**
@@ -193,6 +226,7 @@ public final class FanoutEngine implements AutoCloseable
             fill(ringBuffer.get(sequence), topic, eventType, eventTypeOffset, eventTypeLength, payload,
                 payloadOffset, payloadLength, ingestClock.nanoTime());
             ringBuffer.publish(sequence);
+            signalIngest();
             eventsPublished.increment();
             return eventIds.base() + sequence;
         }
@@ -246,6 +280,7 @@ public final class FanoutEngine implements AutoCloseable
                     batch.eventTypeLength(i), buffer, batch.dataOffset(i), batch.dataLength(i), nowNs);
             }
             ringBuffer.publish(first, last);
+            signalIngest();
             eventsPublished.getAndAdd(count);
             return eventIds.base() + first;
         }
@@ -333,6 +368,59 @@ public final class FanoutEngine implements AutoCloseable
         }
         event.payloadLength = payloadLength;
         event.payload.putBytes(0, payload, payloadOffset, payloadLength);
+    }
+
+    /**
+     * Shared threading mode: sequence every event waiting in the ring, on the caller's thread (the I/O agent's duty
+     * cycle). The sequencer's wake listeners run at the end of the batch as usual. Returns at once in dedicated mode.
+     *
+     * @return events sequenced.
+     */
+    public int pollIngest()
+    {
+        if (null == poller)
+        {
+            return 0;
+        }
+        polledCount = 0;
+        try
+        {
+            poller.poll(pollHandler);
+        }
+        catch (final Exception ex)
+        {
+            ctx.errorHandler().onError(ex);
+        }
+        return polledCount;
+    }
+
+    /**
+     * @return true while events claimed in the ring have not been sequenced yet. Any thread.
+     */
+    public boolean hasIngestPending()
+    {
+        final long consumed = null != poller ? poller.getSequence().get() : processor.getSequence().get();
+        return consumed < ringBuffer.getCursor();
+    }
+
+    /**
+     * Shared threading mode: what to run after an event enters the ring, so the thread that sequences wakes up
+     * (it may be asleep in {@code select}). Control path, before publishing starts.
+     *
+     * @param signal quick and thread-safe, e.g. a selector wake-up when the agent is asleep.
+     */
+    public void ingestSignal(final Runnable signal)
+    {
+        this.ingestSignal = signal;
+    }
+
+    private void signalIngest()
+    {
+        final Runnable signal = ingestSignal;
+        if (null != signal)
+        {
+            signal.run();
+        }
     }
 
     /**
@@ -430,23 +518,27 @@ public final class FanoutEngine implements AutoCloseable
             Thread.onSpinWait();
         }
         boolean drained = true;
-        while (processor.getSequence().get() < ringBuffer.getCursor())
+        while (hasIngestPending())
         {
             if (System.nanoTime() >= deadlineNs)
             {
                 drained = false;
                 break;
             }
+            signalIngest();
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
         }
-        processor.halt();
-        try
+        if (null != processor)
         {
-            sequencerThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(timeoutNs, TimeUnit.SECONDS.toNanos(1))));
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
+            processor.halt();
+            try
+            {
+                sequencerThread.join(TimeUnit.NANOSECONDS.toMillis(Math.max(timeoutNs, TimeUnit.SECONDS.toNanos(1))));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
         if (drained)
         {
@@ -510,6 +602,8 @@ public final class FanoutEngine implements AutoCloseable
         private boolean isConcluded;
         private int ringSize = EngineConfiguration.ringSize();
         private int payloadMaxLength = EngineConfiguration.payloadMaxLength();
+        private String threadingModeName = EngineConfiguration.threadingMode();
+        private ThreadingMode threadingMode;
         private int logSegmentLength = EngineConfiguration.logSegmentLength();
         private int historyEvents = EngineConfiguration.historyEvents();
         private long historyBytes = EngineConfiguration.historyBytes();
@@ -539,6 +633,16 @@ public final class FanoutEngine implements AutoCloseable
             }
             isConcluded = true;
             requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
+            try
+            {
+                threadingMode = "auto".equalsIgnoreCase(threadingModeName) ?
+                    ThreadingMode.DEDICATED : ThreadingMode.of(threadingModeName);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, threadingModeName,
+                    "must be dedicated, shared or auto");
+            }
             requirePowerOfTwo(EngineConfiguration.LOG_SEGMENT_LENGTH_PROP_NAME, logSegmentLength);
             if (logSegmentLength < 4096 || logSegmentLength > 1 << 30)
             {
@@ -656,6 +760,32 @@ public final class FanoutEngine implements AutoCloseable
         public Context payloadMaxLength(final int payloadMaxLength)
         {
             this.payloadMaxLength = payloadMaxLength;
+            return this;
+        }
+
+        /**
+         * @return the threading mode as given: {@code dedicated}, {@code shared} or {@code auto}.
+         */
+        public String threadingModeName()
+        {
+            return threadingModeName;
+        }
+
+        /**
+         * @return who runs the sequencer; valid once concluded.
+         */
+        public ThreadingMode threadingMode()
+        {
+            return threadingMode;
+        }
+
+        /**
+         * @param threadingMode {@code dedicated}, {@code shared} or {@code auto}.
+         * @return this.
+         */
+        public Context threadingMode(final String threadingMode)
+        {
+            this.threadingModeName = threadingMode;
             return this;
         }
 
@@ -899,6 +1029,7 @@ public final class FanoutEngine implements AutoCloseable
             return "FanoutEngine.Context{" +
                 "ringSize=" + ringSize +
                 ", payloadMaxLength=" + payloadMaxLength +
+                ", threadingMode=" + threadingModeName +
                 ", logSegmentLength=" + logSegmentLength +
                 ", historyEvents=" + historyEvents +
                 ", historyBytes=" + historyBytes +

@@ -171,7 +171,8 @@ class PublishCommandIT
             .port(port)
             .bindAddress("127.0.0.1")
             .publishBatchMaxEvents(Math.min(ringSize, 1000))
-            .engineContext(new FanoutEngine.Context().dir(dir).ringSize(ringSize)));
+            // a sequencer on its own thread, so that the test can stall it without stalling the I/O thread
+            .engineContext(new FanoutEngine.Context().dir(dir).ringSize(ringSize).threadingMode("dedicated")));
     }
 
     private Process publish(final int port, final String... args) throws IOException

@@ -1,7 +1,9 @@
 package io.ssefanout.transport;
 
 import io.ssefanout.engine.ConfigurationException;
+import io.ssefanout.engine.EngineConfiguration;
 import io.ssefanout.engine.FanoutEngine;
+import io.ssefanout.engine.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -64,7 +66,15 @@ public final class FanoutServer implements AutoCloseable
                 ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, metricsRenderer, admission);
                 final IoAgent agent = ioAgents[i];
                 wakeListeners[i] = agent::wake;
-                engine.sequencer().addWakeListener(wakeListeners[i]);
+                if (ThreadingMode.SHARED == engine.context().threadingMode())
+                {
+                    // the agent sequences itself; only publishers on other threads need to wake it
+                    engine.ingestSignal(wakeListeners[i]);
+                }
+                else
+                {
+                    engine.sequencer().addWakeListener(wakeListeners[i]);
+                }
             }
             for (int i = 0; i < ioAgents.length; i++)
             {
@@ -289,6 +299,11 @@ public final class FanoutServer implements AutoCloseable
             if (!engineContext.isConcluded())
             {
                 engineContext.chunked(httpChunked).nanoClock(nanoClock);
+                if ("auto".equalsIgnoreCase(engineContext.threadingModeName()))
+                {
+                    // one I/O thread also runs the sequencer: nothing handed between threads, no wake-ups
+                    engineContext.threadingMode(1 == ioThreads ? "shared" : "dedicated");
+                }
             }
             if (!isAuthenticatorSet)
             {
@@ -302,6 +317,11 @@ public final class FanoutServer implements AutoCloseable
             if (!engineContext.isConcluded())
             {
                 engineContext.conclude();
+            }
+            if (ThreadingMode.SHARED == engineContext.threadingMode() && ioThreads > 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, "shared",
+                    "needs " + TransportConfiguration.IO_THREADS_PROP_NAME + "=1 (it is " + ioThreads + ")");
             }
             // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
             errorHandler = engineContext.errorHandler();

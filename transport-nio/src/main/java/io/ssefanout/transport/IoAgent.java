@@ -188,7 +188,7 @@ final class IoAgent implements Agent
     boolean prepareToSleep()
     {
         IS_SLEEPING.setVolatile(this, true);
-        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic())
+        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic() || engine.hasIngestPending())
         {
             IS_SLEEPING.setVolatile(this, false);
             return false;
@@ -246,8 +246,12 @@ final class IoAgent implements Agent
 
     private int doWork(final long nowNs) throws IOException
     {
-        int workCount = newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
+        // shared threading mode: events other threads published are sequenced before this cycle's requests are read
+        int workCount = engine.pollIngest();
+        workCount += newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
         workCount += selector.selectNow(selectedKeyHandler);
+        // shared threading mode: what the requests just published is sequenced here, on this thread
+        workCount += engine.pollIngest();
         workCount += writer.writeBacklog();
         if (nowNs >= nextPassNs)
         {

@@ -37,6 +37,8 @@ class FanoutServerContextTest
         assertRefused(ctx -> ctx.engineContext().waitStrategy("lazy"), "fanout.sequencer.wait.strategy", "lazy");
         assertRefused(ctx -> ctx.engineContext().logSegmentLength(3000), "fanout.log.segment.length", "3000");
         assertRefused(ctx -> ctx.engineContext().payloadMaxLength(0), "fanout.payload.max.length", "0");
+        assertRefused(ctx -> ctx.ioThreads(2).engineContext().threadingMode("shared"), "fanout.threading.mode", "shared");
+        assertRefused(ctx -> ctx.engineContext().threadingMode("single"), "fanout.threading.mode", "single");
     }
 
     @Test

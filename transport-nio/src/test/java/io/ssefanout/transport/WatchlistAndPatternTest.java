@@ -77,7 +77,8 @@ class WatchlistAndPatternTest
     void shouldDeliverTopicsCreatedAfterAPatternSubscribedMergedAndResumable() throws IOException
     {
         server = ServerFixture.start(dir, ctx -> { });
-        publish(server, "fx.eur", "before the stream");
+        final long before = publish(server, "fx.eur", "before the stream");
+        ServerFixture.await(() -> server.engine().sequencer().publishedEventId() >= before, 5000, "the first event sequenced");
         final SseClient fx = connect("/sse?topic=fx.*&topic=rates.ecb");
         final SseClient all = connect("/sse?topic=*");
 
