@@ -51,11 +51,19 @@ for name in scenarios:
                 cells.append("-")
                 continue
             p, n = project.get(key), nchan.get(key)
-            ratio = p / n if n else float("nan")
+            if nchan.get("conns_established", 0) == 0 or not n or n < 0:
+                cells.append("%s / n/a" % round(p))
+                continue
+            ratio = p / n
             ratios.append(ratio)
             cells.append("%s / %s (%.2f)" % (round(p), round(n), ratio))
         median = "%.2f" % statistics.median(ratios) if ratios else "-"
         print("| %s | %s | %s |" % (title, " | ".join(cells), median))
+    for rows in runs:
+        nchan = rows.get(name, {}).get("nchan")
+        if nchan is not None and nchan.get("conns_established", 0) == 0:
+            print("\nnchan served no subscriber here: %s" % nchan.get("first_error", "?"))
+            break
     checks = []
     for i, rows in enumerate(runs):
         project = rows.get(name, {}).get("project")

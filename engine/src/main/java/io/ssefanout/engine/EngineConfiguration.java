@@ -38,12 +38,12 @@ public final class EngineConfiguration
     public static final long LOG_MEMORY_MAX_DEFAULT = 128L * 1024 * 1024;
 
     /**
-     * Who runs the sequencer: {@code dedicated} (its own thread), {@code shared} (inside the one I/O agent) or
-     * {@code auto} (the server picks shared with one I/O thread, dedicated with more; a bare engine is dedicated).
+     * Who runs the sequencer: {@code dedicated} (its own thread) or {@code shared} (inside the one I/O agent's duty
+     * cycle; the embedder of a bare engine then calls {@link FanoutEngine#pollIngest()}).
      */
     public static final String THREADING_MODE_PROP_NAME = "fanout.threading.mode";
-    /** Default threading mode. */
-    public static final String THREADING_MODE_DEFAULT = "auto";
+    /** Default threading mode: measured no better shared on two cores (BENCHMARKS.md), so the overlap stays. */
+    public static final String THREADING_MODE_DEFAULT = "dedicated";
 
     /** Most events a topic's history keeps for resume. */
     public static final String HISTORY_EVENTS_PROP_NAME = "fanout.history.events";

@@ -635,13 +635,12 @@ public final class FanoutEngine implements AutoCloseable
             requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
             try
             {
-                threadingMode = "auto".equalsIgnoreCase(threadingModeName) ?
-                    ThreadingMode.DEDICATED : ThreadingMode.of(threadingModeName);
+                threadingMode = ThreadingMode.of(threadingModeName);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, threadingModeName,
-                    "must be dedicated, shared or auto");
+                    "must be dedicated or shared");
             }
             requirePowerOfTwo(EngineConfiguration.LOG_SEGMENT_LENGTH_PROP_NAME, logSegmentLength);
             if (logSegmentLength < 4096 || logSegmentLength > 1 << 30)
@@ -764,7 +763,7 @@ public final class FanoutEngine implements AutoCloseable
         }
 
         /**
-         * @return the threading mode as given: {@code dedicated}, {@code shared} or {@code auto}.
+         * @return the threading mode as given: {@code dedicated} or {@code shared}.
          */
         public String threadingModeName()
         {
@@ -780,7 +779,7 @@ public final class FanoutEngine implements AutoCloseable
         }
 
         /**
-         * @param threadingMode {@code dedicated}, {@code shared} or {@code auto}.
+         * @param threadingMode {@code dedicated} or {@code shared}.
          * @return this.
          */
         public Context threadingMode(final String threadingMode)

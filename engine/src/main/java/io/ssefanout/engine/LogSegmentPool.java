@@ -130,6 +130,11 @@ public final class LogSegmentPool implements AutoCloseable
      */
     LogSegment acquire(final TopicFrameLog requester, final long logicalIndex, final long protectFrom)
     {
+        if (null != retiredHead && (null == free || overcommitCount > 0))
+        {
+            // give back what readers have moved past, extra segments first
+            reclaim();
+        }
         LogSegment segment = takeFree();
         if (null == segment && madeCount < segmentsMax)
         {

@@ -299,11 +299,6 @@ public final class FanoutServer implements AutoCloseable
             if (!engineContext.isConcluded())
             {
                 engineContext.chunked(httpChunked).nanoClock(nanoClock);
-                if ("auto".equalsIgnoreCase(engineContext.threadingModeName()))
-                {
-                    // one I/O thread also runs the sequencer: nothing handed between threads, no wake-ups
-                    engineContext.threadingMode(1 == ioThreads ? "shared" : "dedicated");
-                }
             }
             if (!isAuthenticatorSet)
             {

@@ -132,7 +132,7 @@ final class IoAgent implements Agent
         this.responder = new HttpResponder(ctx, parser, response, table, counters, clock);
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
-        this.writer = new SubscriberWriter(ctx, index, table, responder, counters, clock, latencyHistogram);
+        this.writer = new SubscriberWriter(ctx, index, table, responder, counters, clock, latencyHistogram, logReader);
         final PublishHandler publishHandler =
             new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
         final SubscribeHandler subscribeHandler = new SubscribeHandler(
@@ -232,20 +232,6 @@ final class IoAgent implements Agent
     {
         final long nowNs = nanoClock.nanoTime();
         clock.update(nowNs);
-        // one reclamation epoch per duty cycle: every log segment this cycle sends from stays intact until exit
-        logReader.enter();
-        try
-        {
-            return doWork(nowNs);
-        }
-        finally
-        {
-            logReader.exit();
-        }
-    }
-
-    private int doWork(final long nowNs) throws IOException
-    {
         // shared threading mode: events other threads published are sequenced before this cycle's requests are read
         int workCount = engine.pollIngest();
         workCount += newChannels.drain(newChannelHandler, COMMAND_DRAIN_LIMIT);
@@ -259,7 +245,7 @@ final class IoAgent implements Agent
             // stream can be written past an event of a topic it has not taken in yet
             final long watermark = engine.sequencer().publishedEventId();
             workCount += patterns.takeInNewTopics();
-            final int topicsMoved = writer.fanOut(requestPoller, watermark, logReader);
+            final int topicsMoved = writer.fanOut(requestPoller, watermark);
             if (topicsMoved > 0 && passGapMaxNs > 0)
             {
                 // a busy pass is followed by a pause as long as itself (capped), so what arrives meanwhile is

@@ -27,6 +27,7 @@ final class SubscriberWriter
     private static final int SUBSCRIBERS_BETWEEN_REQUEST_POLLS = 32;
 
     private final TopicSubscriberIndex index;
+    private final LogReader logReader;
     private final ConnectionTable table;
     private final HttpResponder responder;
     private final TransportCounters counters;
@@ -55,8 +56,10 @@ final class SubscriberWriter
         final HttpResponder responder,
         final TransportCounters counters,
         final CachedNanoClock clock,
-        final Histogram latencyHistogram)
+        final Histogram latencyHistogram,
+        final LogReader logReader)
     {
+        this.logReader = logReader;
         this.index = index;
         this.table = table;
         this.responder = responder;
@@ -84,10 +87,9 @@ final class SubscriberWriter
      *
      * @param requestPoller reads requests between subscribers, so publishers are not held up by a long pass.
      * @param watermark     the sequencer's watermark, read before the pass (and before new topics were taken in).
-     * @param reader        the agent's reader, whose cap the subscriptions merge up to.
      * @return topics that moved.
      */
-    int fanOut(final Runnable requestPoller, final long watermark, final LogReader reader)
+    int fanOut(final Runnable requestPoller, final long watermark)
     {
         int movedCount = 0;
         for (int i = index.activeCount() - 1; i >= 0; i--)
@@ -114,7 +116,7 @@ final class SubscriberWriter
             }
             movedTopics[movedCount++] = subscribers;
         }
-        reader.watermarkCap(watermark);
+        logReader.watermarkCap(watermark);
         for (int m = 0; m < movedCount; m++)
         {
             final TopicSubscribers subscribers = movedTopics[m];
@@ -209,6 +211,9 @@ final class SubscriberWriter
     {
         final Subscription subscription = connection.subscription;
         writingConnection = connection;
+        // a reclamation epoch per subscriber write: the segments this write sends from stay intact until exit, and
+        // the sequencer can reuse retired ones as soon as the write is done (not a whole duty cycle later)
+        logReader.enter();
         try
         {
             for (int writes = 0; writes < MAX_WRITES_PER_CONNECTION_PER_CYCLE; writes++)
@@ -267,6 +272,7 @@ final class SubscriberWriter
         finally
         {
             writingConnection = null;
+            logReader.exit();
         }
     }
 

@@ -73,7 +73,7 @@ class OverwrittenBytesTest
             assertThat(healthy.awaitEvents(count, 5000)).isTrue();
             if (extra < 0 && counter(server, actedOn) > 0)
             {
-                extra = 200;
+                extra = 300;
             }
             else if (extra > 0)
             {
@@ -83,7 +83,7 @@ class OverwrittenBytesTest
         assertThat(counter(server, actedOn)).as("the reader stalled long enough for the %s policy to act", policy)
             .isPositive();
         assertThat(counter(server, EngineCounterDescriptor.FRAMES_APPENDED) * 1000)
-            .as("the 64 KB pool was reused many times over").isGreaterThan(20L * 64 * 1024);
+            .as("the 64 KB pool was reused several times over").isGreaterThan(5L * 64 * 1024);
 
         final String lastId = healthy.events().get(healthy.events().size() - 1).lastEventId;
         slow.readUntil(() -> !slow.events().isEmpty() &&
