@@ -45,6 +45,11 @@ public final class EngineConfiguration
     /** Default threading mode: measured no better shared on two cores (BENCHMARKS.md), so the overlap stays. */
     public static final String THREADING_MODE_DEFAULT = "dedicated";
 
+    /** A topic with no subscription, no history and nothing published for this long is forgotten; 0 never. */
+    public static final String TOPIC_IDLE_EXPIRY_PROP_NAME = "fanout.topic.idle.expiry";
+    /** Default idle expiry. */
+    public static final long TOPIC_IDLE_EXPIRY_DEFAULT_NS = TimeUnit.HOURS.toNanos(1);
+
     /** Most events a topic's history keeps for resume. */
     public static final String HISTORY_EVENTS_PROP_NAME = "fanout.history.events";
     /** Default events per topic. */
@@ -112,6 +117,14 @@ public final class EngineConfiguration
     public static String threadingMode()
     {
         return System.getProperty(THREADING_MODE_PROP_NAME, THREADING_MODE_DEFAULT);
+    }
+
+    /**
+     * @return {@link #TOPIC_IDLE_EXPIRY_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long topicIdleExpiryNs()
+    {
+        return SystemUtil.getDurationInNanos(TOPIC_IDLE_EXPIRY_PROP_NAME, TOPIC_IDLE_EXPIRY_DEFAULT_NS);
     }
 
     /**

@@ -22,7 +22,9 @@ public enum EngineCounterDescriptor implements CounterDescriptor
     LOG_SEGMENTS_EVICTED(32, "fanout_log_segments_evicted_total", "counter", "History segments evicted, pool full"),
     /** Segments made beyond the pool's size because readers still held every reclaimable one. */
     LOG_SEGMENTS_OVERCOMMITTED(33, "fanout_log_segments_overcommitted_total", "counter",
-        "Segments made beyond the pool while readers held the rest");
+        "Segments made beyond the pool while readers held the rest"),
+    /** Topics forgotten: no subscription, no history, nothing published for the idle expiry. */
+    TOPICS_EXPIRED(34, "fanout_topics_expired_total", "counter", "Idle topics forgotten");
 
     private final CounterDescriptor.Spec spec;
 

@@ -76,6 +76,8 @@ public final class FanoutEngine implements AutoCloseable
         this.logAllocator = new FrameLogAllocator(
             new LogSegmentPool(ctx.logSegmentLength(), ctx.logMemoryMax(), counters),
             ctx.historyEvents(), ctx.historyBytes(), ctx.historyAgeNs(), counters.get(EngineCounterDescriptor.TOPICS));
+        this.sequencer.topicExpiry(new TopicExpiry(
+            topics, logAllocator, ctx.topicIdleExpiryNs(), counters.get(EngineCounterDescriptor.TOPICS_EXPIRED)));
         this.eventsPublished = counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED);
         this.eventsRejectedRingFull = counters.get(EngineCounterDescriptor.EVENTS_REJECTED_RING_FULL);
 
@@ -371,6 +373,39 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
+     * Ask the sequencer to look after a slice of the topics (age out idle history, forget unused topics), in ring
+     * order with the events. The server asks about once a second; an embedder without the server calls it itself.
+     * Any thread; does nothing when the ring is full or the engine stopped.
+     *
+     * @return true if the request entered the ring.
+     */
+    public boolean requestMaintenance()
+    {
+        publishersInFlight.incrementAndGet();
+        try
+        {
+            final long sequence = claim(1);
+            if (sequence < 0)
+            {
+                return false;
+            }
+            final IngestEvent event = ringBuffer.get(sequence);
+            event.topic = null;
+            event.isMaintenance = true;
+            event.ingestTimeNs = ingestClock.nanoTime();
+            event.eventTypeLength = 0;
+            event.payloadLength = 0;
+            ringBuffer.publish(sequence);
+            signalIngest();
+            return true;
+        }
+        finally
+        {
+            publishersInFlight.decrementAndGet();
+        }
+    }
+
+    /**
      * Shared threading mode: sequence every event waiting in the ring, on the caller's thread (the I/O agent's duty
      * cycle). The sequencer's wake listeners run at the end of the batch as usual. Returns at once in dedicated mode.
      *
@@ -462,7 +497,7 @@ public final class FanoutEngine implements AutoCloseable
      */
     public Subscription subscribe(final Topic[] subscribedTopics, final long lastEventId)
     {
-        return new Subscription(sequencer, logAllocator.pool().newReader(), true, subscribedTopics, lastEventId);
+        return new Subscription(sequencer, logAllocator.pool().newReader(), true, retain(subscribedTopics), lastEventId);
     }
 
     /**
@@ -476,7 +511,28 @@ public final class FanoutEngine implements AutoCloseable
      */
     public Subscription subscribe(final LogReader reader, final Topic[] subscribedTopics, final long lastEventId)
     {
-        return new Subscription(sequencer, reader, false, subscribedTopics, lastEventId);
+        return new Subscription(sequencer, reader, false, retain(subscribedTopics), lastEventId);
+    }
+
+    /**
+     * Hold each topic for a subscription, taking the live topic of the same name for one forgotten meanwhile.
+     */
+    private Topic[] retain(final Topic[] subscribedTopics)
+    {
+        final Topic[] retained = subscribedTopics.clone();
+        for (int i = 0; i < retained.length; i++)
+        {
+            while (!retained[i].retain())
+            {
+                final Topic successor = topics.findOrCreate(retained[i].name());
+                if (null == successor)
+                {
+                    throw new IllegalStateException("topic limit reached");
+                }
+                retained[i] = successor;
+            }
+        }
+        return retained;
     }
 
     /**
@@ -608,6 +664,7 @@ public final class FanoutEngine implements AutoCloseable
         private int historyEvents = EngineConfiguration.historyEvents();
         private long historyBytes = EngineConfiguration.historyBytes();
         private long historyAgeNs = EngineConfiguration.historyAgeNs();
+        private long topicIdleExpiryNs = EngineConfiguration.topicIdleExpiryNs();
         private long logMemoryMax = EngineConfiguration.logMemoryMax();
         private boolean chunked = EngineConfiguration.CHUNKED_DEFAULT;
         private String waitStrategy = EngineConfiguration.waitStrategy();
@@ -660,6 +717,11 @@ public final class FanoutEngine implements AutoCloseable
             if (historyBytes < 1)
             {
                 throw new ConfigurationException(EngineConfiguration.HISTORY_BYTES_PROP_NAME, historyBytes, "must be > 0");
+            }
+            if (topicIdleExpiryNs < 0)
+            {
+                throw new ConfigurationException(
+                    EngineConfiguration.TOPIC_IDLE_EXPIRY_PROP_NAME, topicIdleExpiryNs + "ns", "must be >= 0");
             }
             if (historyAgeNs < 0)
             {
@@ -785,6 +847,24 @@ public final class FanoutEngine implements AutoCloseable
         public Context threadingMode(final String threadingMode)
         {
             this.threadingModeName = threadingMode;
+            return this;
+        }
+
+        /**
+         * @return idle time after which an unused topic is forgotten, 0 for never.
+         */
+        public long topicIdleExpiryNs()
+        {
+            return topicIdleExpiryNs;
+        }
+
+        /**
+         * @param topicIdleExpiryNs idle time after which an unused topic is forgotten, 0 for never.
+         * @return this.
+         */
+        public Context topicIdleExpiryNs(final long topicIdleExpiryNs)
+        {
+            this.topicIdleExpiryNs = topicIdleExpiryNs;
             return this;
         }
 
@@ -1033,6 +1113,7 @@ public final class FanoutEngine implements AutoCloseable
                 ", historyEvents=" + historyEvents +
                 ", historyBytes=" + historyBytes +
                 ", historyAgeNs=" + historyAgeNs +
+                ", topicIdleExpiryNs=" + topicIdleExpiryNs +
                 ", logMemoryMax=" + logMemoryMax +
                 ", chunked=" + chunked +
                 ", waitStrategy=" + waitStrategy +

@@ -52,6 +52,14 @@ final class FrameLogAllocator implements AutoCloseable
     }
 
     /**
+     * A topic with a log was forgotten. Sequencer thread.
+     */
+    synchronized void onLogReleased()
+    {
+        topicsWithLog.setRelease(--logCount);
+    }
+
+    /**
      * @return the shared segment pool.
      */
     LogSegmentPool pool()

@@ -12,6 +12,7 @@ final class IngestEvent
     final UnsafeBuffer eventType = new UnsafeBuffer(0, 0);
     final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     Topic topic;
+    boolean isMaintenance;
     long ingestTimeNs;
     int eventTypeLength;
     int payloadLength;

@@ -35,6 +35,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private final boolean isChunked;
     private final AtomicCounter framesAppended;
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
+    private TopicExpiry topicExpiry;
     private volatile Runnable[] wakeListeners = new Runnable[0];
 
     @SuppressWarnings("unused")
@@ -49,6 +50,11 @@ public final class Sequencer implements EventHandler<IngestEvent>
         this.isChunked = isChunked;
         this.framesAppended = counters.get(EngineCounterDescriptor.FRAMES_APPENDED);
         PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
+    }
+
+    void topicExpiry(final TopicExpiry topicExpiry)
+    {
+        this.topicExpiry = topicExpiry;
     }
 
     /**
@@ -113,10 +119,21 @@ public final class Sequencer implements EventHandler<IngestEvent>
     public void onEvent(final IngestEvent event, final long sequence, final boolean endOfBatch)
     {
         final long eventId = eventIds.base() + sequence;
-        final Topic topic = event.topic;
+        Topic topic = event.topic;
         event.topic = null;
+        if (event.isMaintenance)
+        {
+            event.isMaintenance = false;
+            topicExpiry.sweep(event.ingestTimeNs);
+        }
+        else if (null != topic && topic.isExpired())
+        {
+            // forgotten after this event was published: it belongs to the topic of that name now
+            topic = topicExpiry.successorOf(topic);
+        }
         if (null != topic)
         {
+            topic.lastActiveNs = event.ingestTimeNs;
             final TopicFrameLog log = topic.log();
 
             final int frameLength = SseFrameEncoder.eventFrameLength(

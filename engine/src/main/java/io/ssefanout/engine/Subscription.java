@@ -75,6 +75,7 @@ public final class Subscription
     private boolean isSkipCompleted;
     private long resetFromEventId = -1;
     private boolean hasDelivered;
+    private boolean isClosed;
 
     private boolean isHeldByWatermark;
     private final long[] runFrameEnds = new long[RUN_FRAMES_MAX];
@@ -148,10 +149,14 @@ public final class Subscription
      * topic before any watermark that covers its first event).
      *
      * @param topic the topic, not yet in this subscription.
-     * @return its cursor index.
+     * @return its cursor index, or -1 if the topic was forgotten meanwhile.
      */
     public int addTopic(final Topic topic)
     {
+        if (!topic.retain())
+        {
+            return -1;
+        }
         if (topicCount == topics.length)
         {
             final int capacity = topicCount * 2;
@@ -638,10 +643,20 @@ public final class Subscription
     }
 
     /**
-     * Leave reclamation if this subscription brought its own reader. Control path.
+     * Let the topics go (they may be forgotten once idle) and leave reclamation if this subscription brought its own
+     * reader. Control path, once; the subscription is not read after.
      */
     public void close()
     {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+        for (int i = 0; i < topicCount; i++)
+        {
+            topics[i].release();
+        }
         if (isReaderOwned)
         {
             reader.close();

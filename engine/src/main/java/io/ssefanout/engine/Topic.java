@@ -2,6 +2,8 @@ package io.ssefanout.engine;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,10 +12,29 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Topic
 {
+    private static final VarHandle SUBSCRIPTIONS;
+    private static final int EXPIRED = -1;
+
+    static
+    {
+        try
+        {
+            SUBSCRIPTIONS = MethodHandles.lookup().findVarHandle(Topic.class, "subscriptions", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final int id;
     private final String name;
     private final UnsafeBuffer nameBytes;
     private volatile TopicFrameLog log;
+    @SuppressWarnings("unused")
+    private volatile int subscriptions;
+    /** Sequencer thread: when the topic last published, or when expiry first saw it idle. */
+    long lastActiveNs;
 
     Topic(final int id, final String name)
     {
@@ -57,6 +78,53 @@ public final class Topic
     void log(final TopicFrameLog log)
     {
         this.log = log;
+    }
+
+    /**
+     * A subscription takes the topic: while any holds it, it is never forgotten. Any thread.
+     *
+     * @return false if the topic was already forgotten (look it up again by name).
+     */
+    public boolean retain()
+    {
+        while (true)
+        {
+            final int count = (int)SUBSCRIPTIONS.getVolatile(this);
+            if (EXPIRED == count)
+            {
+                return false;
+            }
+            if (SUBSCRIPTIONS.compareAndSet(this, count, count + 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * A subscription that {@link #retain()}ed the topic lets it go. Any thread.
+     */
+    public void release()
+    {
+        SUBSCRIPTIONS.getAndAdd(this, -1);
+    }
+
+    /**
+     * @return true once the topic has been forgotten; a new topic of the same name may exist.
+     */
+    public boolean isExpired()
+    {
+        return EXPIRED == (int)SUBSCRIPTIONS.getVolatile(this);
+    }
+
+    /**
+     * Forget the topic if no subscription holds it. Sequencer thread.
+     *
+     * @return true if it is now expired.
+     */
+    boolean tryExpire()
+    {
+        return SUBSCRIPTIONS.compareAndSet(this, 0, EXPIRED);
     }
 
     @Override

@@ -362,6 +362,46 @@ public final class TopicFrameLog
         }
     }
 
+    /**
+     * Sequencer only: apply the age limit to an idle topic (the other limits only change on append).
+     *
+     * @param nowNs the clock of ingest times.
+     */
+    void retainByAge(final long nowNs)
+    {
+        if (historyAgeNs > 0)
+        {
+            long retained = firstRetained;
+            while (retained < frameCount && nowNs - ingestTimeNs(retained) > historyAgeNs)
+            {
+                retained++;
+            }
+            dropTo(retained);
+        }
+    }
+
+    /**
+     * @return true when no frame is retained; sequencer thread.
+     */
+    boolean isHistoryEmpty()
+    {
+        return firstRetained == frameCount;
+    }
+
+    /**
+     * Sequencer only: the topic is forgotten; every segment it holds goes back to the pool.
+     */
+    void releaseAll()
+    {
+        dropTo(frameCount);
+        while (heldSegments > 0)
+        {
+            releaseHeadSegment();
+        }
+        newestFrame = null;
+        newestFrameLength = 0;
+    }
+
     private void retain(final int frameLength, final long nowNs)
     {
         long retained = firstRetained;

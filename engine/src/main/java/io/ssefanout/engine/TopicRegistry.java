@@ -28,7 +28,10 @@ public final class TopicRegistry
     private volatile Topic[] table = new Topic[64];
     private volatile Topic[] topicsById = new Topic[64];
     private volatile int count;
+    private volatile int liveCount;
+    private int tombstoneCount;
     private volatile List<Consumer<Topic>> listeners = List.of();
+    private static final Topic TOMBSTONE = new Topic(-1, "");
 
     /**
      * @param maxTopicCount most topics that may exist; creating one more fails.
@@ -130,6 +133,7 @@ public final class TopicRegistry
             {
                 return null;
             }
+            // a forgotten topic's slot holds TOMBSTONE, whose empty name matches nothing: probing goes on
             final DirectBuffer name = topic.nameBytes();
             if (name.capacity() == length && bytesEqual(name, buffer, offset, length))
             {
@@ -171,8 +175,60 @@ public final class TopicRegistry
      */
     public Topic[] topics()
     {
-        final int n = count;
-        return Arrays.copyOf(topicsById, n);
+        return topics(count);
+    }
+
+    /**
+     * @param idLimit an {@link #idCount()} read earlier.
+     * @return the live topics whose id is below {@code idLimit}, in creation order: a copy. Control path.
+     */
+    public Topic[] topics(final int idLimit)
+    {
+        final Topic[] byId = topicsById;
+        final List<Topic> live = new ArrayList<>();
+        for (int i = 0; i < idLimit; i++)
+        {
+            final Topic topic = byId[i];
+            if (null != topic)
+            {
+                live.add(topic);
+            }
+        }
+        return live.toArray(new Topic[0]);
+    }
+
+    /**
+     * @return one more than the highest id given so far: a topic created later has an id at least this. Any thread.
+     */
+    public int idCount()
+    {
+        return count;
+    }
+
+    /**
+     * Forget a topic: later lookups of its name miss (and may create a new topic with a new id). Control path; the
+     * sequencer calls it for a topic it expired.
+     *
+     * @param topic a topic of this registry.
+     */
+    public synchronized void remove(final Topic topic)
+    {
+        final Topic[] table = this.table;
+        final int mask = table.length - 1;
+        final DirectBuffer name = topic.nameBytes();
+        int slot = hash(name, 0, name.capacity()) & mask;
+        while (null != table[slot])
+        {
+            if (table[slot] == topic)
+            {
+                SLOT.setRelease(table, slot, TOMBSTONE);
+                topicsById[topic.id()] = null;
+                liveCount--;
+                tombstoneCount++;
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /**
@@ -185,11 +241,11 @@ public final class TopicRegistry
     }
 
     /**
-     * @return number of topics.
+     * @return number of topics that exist now.
      */
     public int count()
     {
-        return count;
+        return liveCount;
     }
 
     private synchronized Topic create(final String name)
@@ -202,7 +258,7 @@ public final class TopicRegistry
             return existing;
         }
         final int n = count;
-        if (n >= maxTopicCount)
+        if (liveCount >= maxTopicCount)
         {
             return null;
         }
@@ -215,20 +271,35 @@ public final class TopicRegistry
         }
         byId[n] = topic;
         topicsById = byId;
-        if ((n + 1) * 2 > table.length)
+        if ((liveCount + tombstoneCount + 1) * 2 > table.length)
         {
-            final Topic[] grown = new Topic[table.length * 2];
+            // rebuilt from the live topics: tombstones go, and the table doubles only when live topics need it
+            int length = table.length;
+            while ((liveCount + 1) * 2 > length)
+            {
+                length *= 2;
+            }
+            if ((liveCount + 1) * 4 > length)
+            {
+                length *= 2;
+            }
+            final Topic[] grown = new Topic[length];
             for (int i = 0; i < n; i++)
             {
-                insert(grown, byId[i]);
+                if (null != byId[i])
+                {
+                    insert(grown, byId[i]);
+                }
             }
             insert(grown, topic);
             table = grown;
+            tombstoneCount = 0;
         }
         else
         {
             insert(table, topic);
         }
+        liveCount++;
         count = n + 1;
         for (final Consumer<Topic> listener : listeners)
         {

@@ -50,4 +50,36 @@ class TopicRegistryTest
     {
         return new UnsafeBuffer(text.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void shouldForgetRemovedTopicsAndKeepFindingTheRestThroughTombstones()
+    {
+        final TopicRegistry registry = new TopicRegistry(1_000_000);
+        final java.util.List<Topic> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++)
+        {
+            created.add(registry.findOrCreate("t" + i));
+        }
+        for (int i = 0; i < 5_000; i += 2)
+        {
+            registry.remove(created.get(i));
+        }
+        assertThat(registry.count()).isEqualTo(2_500);
+        assertThat(registry.idCount()).isEqualTo(5_000);
+        for (int i = 0; i < 5_000; i++)
+        {
+            final org.agrona.concurrent.UnsafeBuffer name =
+                new org.agrona.concurrent.UnsafeBuffer(("t" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(registry.find(name, 0, name.capacity())).isSameAs(0 == i % 2 ? null : created.get(i));
+        }
+        final Topic again = registry.findOrCreate("t0");
+        assertThat(again).isNotSameAs(created.get(0));
+        assertThat(again.id()).as("ids are never reused").isEqualTo(5_000);
+        for (int i = 5_000; i < 20_000; i++)
+        {
+            registry.findOrCreate("t" + i);
+        }
+        assertThat(registry.count()).isEqualTo(17_501);
+        assertThat(registry.topics()).hasSize(17_501).doesNotContain(created.get(2));
+    }
 }

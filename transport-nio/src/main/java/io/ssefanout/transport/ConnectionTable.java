@@ -84,6 +84,7 @@ final class ConnectionTable
                 patterns.remove(connection);
             }
             index.remove(connection);
+            connection.subscription.close();
             counters.subscribersOpen.decrement();
         }
 

@@ -23,6 +23,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +57,7 @@ final class IoAgent implements Agent
         }
     }
 
+    private static final long MAINTENANCE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private final String roleName;
     private final FanoutServer.Context ctx;
     private final Selector selector;
@@ -90,6 +92,8 @@ final class IoAgent implements Agent
 
     private long lastSweepNs;
     private long nextLatencyPublishNs;
+    private long nextMaintenanceNs;
+    private final boolean isMaintainer;
     private long nextPassNs;
     @SuppressWarnings("unused")
     private volatile boolean isSleeping;
@@ -103,6 +107,7 @@ final class IoAgent implements Agent
         final ConnectionAdmission admission) throws IOException
     {
         this.roleName = "fanout-io-" + agentId;
+        this.isMaintainer = 0 == agentId;
         this.nanoClock = ctx.nanoClock();
         this.ctx = ctx;
         this.admission = admission;
@@ -259,6 +264,12 @@ final class IoAgent implements Agent
         {
             lastSweepNs = nowNs;
             workCount += sweeper.sweep();
+        }
+        if (isMaintainer && nowNs >= nextMaintenanceNs)
+        {
+            // once a second the sequencer looks after a slice of the topics (idle history, unused topics)
+            nextMaintenanceNs = nowNs + MAINTENANCE_INTERVAL_NS;
+            engine.requestMaintenance();
         }
         if (nowNs >= nextLatencyPublishNs)
         {

@@ -69,7 +69,11 @@ final class PatternSubscriptions implements Consumer<Topic>
                 final Connection connection = connections.get(i);
                 if (topic.id() >= connection.patternSnapshotCount && matchesAny(connection.topicPatterns, topic.name()))
                 {
-                    index.addTopic(connection, connection.subscription.addTopic(topic));
+                    final int cursor = connection.subscription.addTopic(topic);
+                    if (cursor >= 0)
+                    {
+                        index.addTopic(connection, cursor);
+                    }
                 }
             }
         }

@@ -202,8 +202,8 @@ final class SubscribeHandler
         if (!targets.patterns.isEmpty())
         {
             // topics that exist now; the ones created from here on reach the stream through the agent's patterns
-            final Topic[] existing = topicRegistry.topics();
-            patternSnapshotCount = existing.length;
+            patternSnapshotCount = topicRegistry.idCount();
+            final Topic[] existing = topicRegistry.topics(patternSnapshotCount);
             final String[] patternArray = targets.patterns.toArray(new String[0]);
             for (final Topic topic : existing)
             {

@@ -1,0 +1,94 @@
+package io.ssefanout.engine;
+
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Forgets topics nobody uses, on the sequencer thread, a bounded slice of the registry per maintenance event: a topic
+ * with no subscription, no retained history (idle history first ages out by {@code fanout.history.age}) and nothing
+ * published for {@code fanout.topic.idle.expiry} leaves the registry and gives its segments back. Ring order makes
+ * this safe against publishers: an event for a topic that expired before it was sequenced goes to the topic of the
+ * same name, found or created again.
+ */
+final class TopicExpiry
+{
+    /** Topics looked at per maintenance event: a million topics are all seen every few minutes at one a second. */
+    static final int SWEEP_LENGTH = 8192;
+
+    private final TopicRegistry registry;
+    private final FrameLogAllocator allocator;
+    private final long idleExpiryNs;
+    private final AtomicCounter topicsExpired;
+    private int nextId;
+
+    TopicExpiry(
+        final TopicRegistry registry,
+        final FrameLogAllocator allocator,
+        final long idleExpiryNs,
+        final AtomicCounter topicsExpired)
+    {
+        this.registry = registry;
+        this.allocator = allocator;
+        this.idleExpiryNs = idleExpiryNs;
+        this.topicsExpired = topicsExpired;
+    }
+
+    /**
+     * Look at the next slice of topics. Sequencer thread.
+     *
+     * @param nowNs the clock of ingest times.
+     */
+    void sweep(final long nowNs)
+    {
+        final int idCount = registry.idCount();
+        for (int i = 0; i < SWEEP_LENGTH && i < idCount; i++)
+        {
+            if (nextId >= idCount)
+            {
+                nextId = 0;
+            }
+            final Topic topic = registry.topic(nextId++);
+            if (null != topic)
+            {
+                sweep(topic, nowNs);
+            }
+        }
+    }
+
+    private void sweep(final Topic topic, final long nowNs)
+    {
+        final TopicFrameLog log = topic.log();
+        if (null != log)
+        {
+            log.retainByAge(nowNs);
+            if (!log.isHistoryEmpty())
+            {
+                return;
+            }
+        }
+        if (0 == topic.lastActiveNs)
+        {
+            topic.lastActiveNs = nowNs;
+        }
+        if (idleExpiryNs > 0 && nowNs - topic.lastActiveNs > idleExpiryNs && topic.tryExpire())
+        {
+            registry.remove(topic);
+            if (null != log)
+            {
+                log.releaseAll();
+                allocator.onLogReleased();
+            }
+            topicsExpired.incrementRelease();
+        }
+    }
+
+    /**
+     * The live topic for an event whose topic expired after the event was published. Sequencer thread; allocates.
+     *
+     * @return the topic of the same name with its log, or null at the topic limit.
+     */
+    Topic successorOf(final Topic expired)
+    {
+        final Topic topic = registry.findOrCreate(expired.name());
+        return null != topic && allocator.ensureLog(topic) ? topic : null;
+    }
+}

@@ -1,0 +1,108 @@
+package io.ssefanout.engine;
+
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Idle, unused topics are forgotten on a controlled clock; subscribed ones stay; an event published to a topic that
+ * was forgotten before the event was sequenced reaches the topic of that name.
+ */
+class TopicExpiryTest
+{
+    @TempDir
+    Path dir;
+
+    private final CachedNanoClock clock = new CachedNanoClock();
+
+    @Test
+    void shouldForgetIdleUnusedTopicsKeepSubscribedOnesAndRouteLateEventsToTheNewTopic()
+    {
+        clock.update(TimeUnit.SECONDS.toNanos(1000));
+        final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir).chunked(false).nanoClock(clock)
+            .historyAgeNs(TimeUnit.SECONDS.toNanos(10)).topicIdleExpiryNs(TimeUnit.SECONDS.toNanos(60));
+        try (FanoutEngine engine = FanoutEngine.launch(ctx))
+        {
+            final Topic a = engine.topic("a");
+            final Topic b = engine.topic("b");
+            final Topic c = engine.topic("c");
+            awaitSequenced(engine, publish(engine, a, "a1"));
+            awaitSequenced(engine, publish(engine, b, "b1"));
+            final Subscription onB = engine.subscribe(new Topic[]{ b }, -1);
+            engine.subscribe(new Topic[]{ c }, -1).close();
+
+            maintain(engine);
+            assertThat(engine.topics().count()).isEqualTo(3);
+
+            clock.advance(TimeUnit.SECONDS.toNanos(30));
+            maintain(engine);
+            assertThat(a.log().firstRetainedFrame()).as("a's history aged out").isEqualTo(1);
+            assertThat(engine.topics().count()).as("idle 30 s of 60: kept").isEqualTo(3);
+
+            clock.advance(TimeUnit.SECONDS.toNanos(40));
+            maintain(engine);
+            assertThat(a.isExpired()).isTrue();
+            assertThat(c.isExpired()).as("subscribe-only, its subscription gone").isTrue();
+            assertThat(b.isExpired()).as("subscribed").isFalse();
+            assertThat(engine.topics().count()).isEqualTo(1);
+            assertThat(engine.counters().get(EngineCounterDescriptor.TOPICS_EXPIRED).get()).isEqualTo(2);
+
+            final Topic newA = engine.topic("a");
+            assertThat(newA).isNotSameAs(a);
+            final Subscription onNewA = engine.subscribe(new Topic[]{ newA }, -1);
+            final long late = publish(engine, a, "published through the old reference");
+            awaitSequenced(engine, late);
+            assertThat(consumeAll(onNewA)).isEqualTo(1);
+            assertThat(onNewA.lastDeliveredEventId()).isEqualTo(late);
+
+            final long onlyB = publish(engine, b, "b2");
+            awaitSequenced(engine, onlyB);
+            assertThat(consumeAll(onB)).isEqualTo(1);
+            assertThat(engine.subscribe(new Topic[]{ c }, -1).topics()[0]).as("a forgotten topic is found again by name")
+                .isNotSameAs(c);
+        }
+    }
+
+    private static void maintain(final FanoutEngine engine)
+    {
+        final long before = engine.sequencer().publishedEventId();
+        assertThat(engine.requestMaintenance()).isTrue();
+        awaitSequenced(engine, before + 1);
+    }
+
+    private static int consumeAll(final Subscription subscription)
+    {
+        int frames = 0;
+        int length;
+        while ((length = subscription.nextRun(1 << 20)) > 0)
+        {
+            frames += subscription.onRunConsumed(length, System.nanoTime(), null);
+        }
+        return frames;
+    }
+
+    private static long publish(final FanoutEngine engine, final Topic topic, final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        final long id = engine.tryPublish(topic, null, 0, 0, new UnsafeBuffer(bytes), 0, bytes.length);
+        assertThat(id).isGreaterThanOrEqualTo(0);
+        return id;
+    }
+
+    private static void awaitSequenced(final FanoutEngine engine, final long id)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (engine.sequencer().publishedEventId() < id)
+        {
+            assertThat(System.nanoTime()).isLessThan(deadlineNs);
+            Thread.yield();
+        }
+    }
+}
