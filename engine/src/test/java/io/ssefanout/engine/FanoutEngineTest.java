@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.ssefanout.engine.EngineTests.awaitSequenced;
+import static io.ssefanout.engine.EngineTests.consumeAll;
+import static io.ssefanout.engine.EngineTests.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -209,18 +212,6 @@ class FanoutEngineTest
         return new FanoutEngine.Context().dir(dir).chunked(false).payloadMaxLength(1024).historyBytes(32 * 1024).historyEvents(32);
     }
 
-    private static int consumeAll(final Subscription subscription)
-    {
-        int frames = 0;
-        int length;
-        while ((length = subscription.nextRun(1 << 20)) > 0)
-        {
-            frames += subscription.onRunConsumed(length, System.nanoTime(), null);
-        }
-        assertThat(length).isZero();
-        return frames;
-    }
-
     @Test
     void shouldPollRunsThroughAHandlerAndSayWhatHappened()
     {
@@ -381,24 +372,6 @@ class FanoutEngineTest
             final Subscription evicted = engine.subscribe(new Topic[]{ engine.topic("sym.0") }, ids[0] - 1);
             assertThat(evicted.isResetRequired()).isTrue();
             assertThat(consumeAll(evicted)).isZero();
-        }
-    }
-
-    private static long publish(final FanoutEngine engine, final Topic topic, final String text)
-    {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        final long id = engine.tryPublish(topic, null, 0, 0, new UnsafeBuffer(bytes), 0, bytes.length);
-        assertThat(id).isGreaterThanOrEqualTo(0);
-        return id;
-    }
-
-    private static void awaitSequenced(final FanoutEngine engine, final long id)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (engine.sequencer().publishedEventId() < id)
-        {
-            assertThat(System.nanoTime()).isLessThan(deadlineNs);
-            Thread.yield();
         }
     }
 }

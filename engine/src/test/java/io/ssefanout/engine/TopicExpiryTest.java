@@ -1,14 +1,15 @@
 package io.ssefanout.engine;
 
 import org.agrona.concurrent.CachedNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import static io.ssefanout.engine.EngineTests.awaitSequenced;
+import static io.ssefanout.engine.EngineTests.consumeAll;
+import static io.ssefanout.engine.EngineTests.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,34 +76,5 @@ class TopicExpiryTest
         final long before = engine.sequencer().publishedEventId();
         assertThat(engine.requestMaintenance()).isTrue();
         awaitSequenced(engine, before + 1);
-    }
-
-    private static int consumeAll(final Subscription subscription)
-    {
-        int frames = 0;
-        int length;
-        while ((length = subscription.nextRun(1 << 20)) > 0)
-        {
-            frames += subscription.onRunConsumed(length, System.nanoTime(), null);
-        }
-        return frames;
-    }
-
-    private static long publish(final FanoutEngine engine, final Topic topic, final String text)
-    {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        final long id = engine.tryPublish(topic, null, 0, 0, new UnsafeBuffer(bytes), 0, bytes.length);
-        assertThat(id).isGreaterThanOrEqualTo(0);
-        return id;
-    }
-
-    private static void awaitSequenced(final FanoutEngine engine, final long id)
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (engine.sequencer().publishedEventId() < id)
-        {
-            assertThat(System.nanoTime()).isLessThan(deadlineNs);
-            Thread.yield();
-        }
     }
 }
