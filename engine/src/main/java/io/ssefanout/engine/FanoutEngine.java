@@ -497,7 +497,22 @@ public final class FanoutEngine implements AutoCloseable
      */
     public Subscription subscribe(final Topic[] subscribedTopics, final long lastEventId)
     {
-        return new Subscription(sequencer, logAllocator.pool().newReader(), true, retain(subscribedTopics), lastEventId);
+        return subscribe(subscribedTopics, lastEventId, false);
+    }
+
+    /**
+     * Subscribe with a snapshot: unless resuming from an id still in the history, each topic's newest retained event
+     * comes first (in id order across the topics), then live events. Control path.
+     *
+     * @param subscribedTopics topics, at least one, no duplicates.
+     * @param lastEventId      last id the client has, or -1.
+     * @param isSnapshot       start with each topic's current value.
+     * @return the subscription.
+     */
+    public Subscription subscribe(final Topic[] subscribedTopics, final long lastEventId, final boolean isSnapshot)
+    {
+        return new Subscription(
+            sequencer, logAllocator.pool().newReader(), true, retain(subscribedTopics), lastEventId, isSnapshot);
     }
 
     /**
@@ -511,7 +526,23 @@ public final class FanoutEngine implements AutoCloseable
      */
     public Subscription subscribe(final LogReader reader, final Topic[] subscribedTopics, final long lastEventId)
     {
-        return new Subscription(sequencer, reader, false, retain(subscribedTopics), lastEventId);
+        return subscribe(reader, subscribedTopics, lastEventId, false);
+    }
+
+    /**
+     * As {@link #subscribe(LogReader, Topic[], long)}, with a snapshot first (see
+     * {@link #subscribe(Topic[], long, boolean)}).
+     *
+     * @param reader           the reading thread's reader.
+     * @param subscribedTopics topics.
+     * @param lastEventId      resume point, or -1.
+     * @param isSnapshot       start with each topic's current value.
+     * @return the subscription.
+     */
+    public Subscription subscribe(
+        final LogReader reader, final Topic[] subscribedTopics, final long lastEventId, final boolean isSnapshot)
+    {
+        return new Subscription(sequencer, reader, false, retain(subscribedTopics), lastEventId, isSnapshot);
     }
 
     /**

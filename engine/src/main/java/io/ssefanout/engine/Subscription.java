@@ -95,7 +95,8 @@ public final class Subscription
         final LogReader reader,
         final boolean isReaderOwned,
         final Topic[] topics,
-        final long lastEventId)
+        final long lastEventId,
+        final boolean isSnapshot)
     {
         this.sequencer = sequencer;
         this.reader = reader;
@@ -111,6 +112,11 @@ public final class Subscription
         this.isDirtyTracked = !isReaderOwned;
         this.lastDeliveredEventId = lastEventId;
         position(lastEventId);
+        if (isSnapshot && (lastEventId < 0 || isResetRequired))
+        {
+            // the current value of each topic first (its newest frame, as encoded in the log), then live
+            positionAtNewest();
+        }
         for (int i = 0; i < topicCount; i++)
         {
             markDirty(i);
@@ -694,6 +700,20 @@ public final class Subscription
             return HELD;
         }
         return eventId;
+    }
+
+    private void positionAtNewest()
+    {
+        for (int i = 0; i < topicCount; i++)
+        {
+            final TopicFrameLog log = topics[i].log();
+            if (null != log)
+            {
+                final long published = log.publishedFrameCount();
+                frames[i] = published > 0 && published - 1 >= log.firstRetainedFrame() ? published - 1 : published;
+                frameOffsets[i] = 0;
+            }
+        }
     }
 
     private void position(final long lastEventId)

@@ -3,9 +3,10 @@ package io.ssefanout.engine;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
- * Forgets topics nobody uses, on the sequencer thread, a bounded slice of the registry per maintenance event: a topic
- * with no subscription, no retained history (idle history first ages out by {@code fanout.history.age}) and nothing
- * published for {@code fanout.topic.idle.expiry} leaves the registry and gives its segments back. Ring order makes
+ * Forgets topics nobody uses, on the sequencer thread, a bounded slice of the registry per maintenance event: idle
+ * history ages out by {@code fanout.history.age} (the newest frame stays, as the topic's current value), and a
+ * topic with no subscription and nothing published for {@code fanout.topic.idle.expiry} leaves the registry with
+ * its current value and gives its segments back. Ring order makes
  * this safe against publishers: an event for a topic that expired before it was sequenced goes to the topic of the
  * same name, found or created again.
  */
@@ -60,10 +61,6 @@ final class TopicExpiry
         if (null != log)
         {
             log.retainByAge(nowNs);
-            if (!log.isHistoryEmpty())
-            {
-                return;
-            }
         }
         if (0 == topic.lastActiveNs)
         {

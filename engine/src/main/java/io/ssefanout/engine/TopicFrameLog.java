@@ -363,7 +363,8 @@ public final class TopicFrameLog
     }
 
     /**
-     * Sequencer only: apply the age limit to an idle topic (the other limits only change on append).
+     * Sequencer only: apply the age limit to an idle topic (the other limits only change on append), keeping its
+     * newest frame.
      *
      * @param nowNs the clock of ingest times.
      */
@@ -371,21 +372,14 @@ public final class TopicFrameLog
     {
         if (historyAgeNs > 0)
         {
+            // the newest frame stays: it is the topic's current value, for snapshots
             long retained = firstRetained;
-            while (retained < frameCount && nowNs - ingestTimeNs(retained) > historyAgeNs)
+            while (retained < frameCount - 1 && nowNs - ingestTimeNs(retained) > historyAgeNs)
             {
                 retained++;
             }
             dropTo(retained);
         }
-    }
-
-    /**
-     * @return true when no frame is retained; sequencer thread.
-     */
-    boolean isHistoryEmpty()
-    {
-        return firstRetained == frameCount;
     }
 
     /**

@@ -138,6 +138,7 @@ final class IoAgent implements Agent
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
         this.writer = new SubscriberWriter(ctx, index, table, responder, counters, clock, latencyHistogram, logReader);
+        patterns.writeSoon(writer::addToBacklog);
         final PublishHandler publishHandler =
             new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
         final SubscribeHandler subscribeHandler = new SubscribeHandler(

@@ -20,10 +20,19 @@ final class PatternSubscriptions implements Consumer<Topic>
     private final Queue<Topic> created = new ConcurrentLinkedQueue<>();
     private final List<Connection> connections = new ArrayList<>();
     private final TopicSubscriberIndex index;
+    private Consumer<Connection> writeSoon;
 
     PatternSubscriptions(final TopicSubscriberIndex index)
     {
         this.index = index;
+    }
+
+    /**
+     * @param writeSoon schedules a stream's write: a topic taken in may already hold frames no pass will announce.
+     */
+    void writeSoon(final Consumer<Connection> writeSoon)
+    {
+        this.writeSoon = writeSoon;
     }
 
     /**
@@ -73,6 +82,7 @@ final class PatternSubscriptions implements Consumer<Topic>
                     if (cursor >= 0)
                     {
                         index.addTopic(connection, cursor);
+                        writeSoon.accept(connection);
                     }
                 }
             }

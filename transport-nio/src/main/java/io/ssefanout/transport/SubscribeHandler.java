@@ -228,7 +228,8 @@ final class SubscribeHandler
             connection.clientId = buffer.getStringWithoutLengthAscii(clientIdParam, length);
         }
 
-        final Subscription subscription = engine.subscribe(logReader, topics, lastEventId);
+        final boolean isSnapshot = isTrue(buffer, queryOffset, queryLength, "snapshot");
+        final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
         connection.subscription = subscription;
         if (!targets.patterns.isEmpty())
         {
@@ -349,6 +350,23 @@ final class SubscribeHandler
             return true;
         }
         return false;
+    }
+
+    /**
+     * @return true if the query parameter is {@code true} or {@code 1}.
+     */
+    private static boolean isTrue(
+        final DirectBuffer buffer, final int queryOffset, final int queryLength, final String name)
+    {
+        final int value = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, name, 0);
+        if (value < 0)
+        {
+            return false;
+        }
+        final int length = RequestTarget.queryValueLength(buffer, value, queryOffset + queryLength);
+        return (1 == length && '1' == buffer.getByte(value)) ||
+            (4 == length && 't' == buffer.getByte(value) && 'r' == buffer.getByte(value + 1) &&
+            'u' == buffer.getByte(value + 2) && 'e' == buffer.getByte(value + 3));
     }
 
     private static long parseEventId(final DirectBuffer buffer, final int offset, final int length)
