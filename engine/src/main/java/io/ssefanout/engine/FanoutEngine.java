@@ -629,7 +629,7 @@ public final class FanoutEngine implements AutoCloseable
         }
         if (drained)
         {
-            eventIds.onCleanShutdown(sequencer.publishedEventId());
+            eventIds.onCleanShutdown(sequencer.lastFrameEventId());
         }
         return drained;
     }

@@ -18,12 +18,14 @@ import java.util.Arrays;
 public final class Sequencer implements EventHandler<IngestEvent>
 {
     private static final VarHandle PUBLISHED_EVENT_ID;
+    private static final VarHandle LAST_FRAME_EVENT_ID;
 
     static
     {
         try
         {
             PUBLISHED_EVENT_ID = MethodHandles.lookup().findVarHandle(Sequencer.class, "publishedEventId", long.class);
+            LAST_FRAME_EVENT_ID = MethodHandles.lookup().findVarHandle(Sequencer.class, "lastFrameEventId", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -40,6 +42,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
 
     @SuppressWarnings("unused")
     private volatile long publishedEventId;
+    private volatile long lastFrameEventId;
 
     Sequencer(
         final EventIdSequence eventIds,
@@ -50,6 +53,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
         this.isChunked = isChunked;
         this.framesAppended = counters.get(EngineCounterDescriptor.FRAMES_APPENDED);
         PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
+        LAST_FRAME_EVENT_ID.setRelease(this, eventIds.base() - 1);
     }
 
     void topicExpiry(final TopicExpiry topicExpiry)
@@ -63,6 +67,15 @@ public final class Sequencer implements EventHandler<IngestEvent>
     public long publishedEventId()
     {
         return (long)PUBLISHED_EVENT_ID.getAcquire(this);
+    }
+
+    /**
+     * @return id of the newest event that made a frame (maintenance requests take ids too, and carry none), acquire
+     *         load.
+     */
+    public long lastFrameEventId()
+    {
+        return (long)LAST_FRAME_EVENT_ID.getAcquire(this);
     }
 
     /**
@@ -154,6 +167,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
                 log.write(frameScratch, 0, frameLength);
             }
             log.commit(eventId, frameLength, event.ingestTimeNs);
+            LAST_FRAME_EVENT_ID.setRelease(this, eventId);
             framesAppended.incrementRelease();
         }
 

@@ -75,6 +75,7 @@ public final class Subscription
     private boolean isSkipCompleted;
     private long resetFromEventId = -1;
     private boolean hasDelivered;
+    private long skippedFrames;
     private boolean isClosed;
 
     private boolean isHeldByWatermark;
@@ -619,6 +620,16 @@ public final class Subscription
     }
 
     /**
+     * @return frames passed over by skips since the last call (intermediate frames of each topic); resets the count.
+     */
+    public long takeSkippedFrames()
+    {
+        final long skipped = skippedFrames;
+        skippedFrames = 0;
+        return skipped;
+    }
+
+    /**
      * @return true once after a deferred skip took place, so the consumer can tell its client.
      */
     public boolean pollSkipCompleted()
@@ -641,7 +652,11 @@ public final class Subscription
             {
                 final long published = log.publishedFrameCount();
                 final long newest = published - 1 >= log.firstRetainedFrame() ? published - 1 : published;
-                frames[i] = Math.max(frames[i], newest);
+                if (newest > frames[i])
+                {
+                    skippedFrames += newest - frames[i];
+                    frames[i] = newest;
+                }
                 frameOffsets[i] = 0;
             }
             markDirty(i);

@@ -56,6 +56,10 @@ final class Connection
     String requestId;
     String clientId;
     long eventsSent;
+    /** Frames conflated away for this stream. */
+    long conflatedFrames;
+    /** What happens when this stream falls behind: the server's policy, or the stream's own ({@code conflate=true}). */
+    SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DISCONNECT;
     long bytesSent;
     long requestCount;
     String closeReason;

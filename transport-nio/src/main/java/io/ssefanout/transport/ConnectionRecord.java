@@ -24,6 +24,8 @@ public final class ConnectionRecord
     public final long durationNs;
     /** Events delivered. */
     public final long eventsSent;
+    /** Frames a slow subscriber was spared under conflation (each topic's intermediate frames). */
+    public final long conflatedFrames;
     /** Bytes written. */
     public final long bytesSent;
     /** Requests handled on a request/response connection. */
@@ -42,10 +44,12 @@ public final class ConnectionRecord
         final List<String> topics,
         final long durationNs,
         final long eventsSent,
+        final long conflatedFrames,
         final long bytesSent,
         final long requestCount,
         final String closeReason)
     {
+        this.conflatedFrames = conflatedFrames;
         this.connectionId = connectionId;
         this.clientAddress = clientAddress;
         this.clientId = clientId;
@@ -86,6 +90,7 @@ public final class ConnectionRecord
             List.copyOf(topicNames),
             nowNs - connection.acceptedNs,
             connection.eventsSent,
+            connection.conflatedFrames,
             connection.bytesSent,
             connection.requestCount,
             reason);
@@ -101,6 +106,7 @@ public final class ConnectionRecord
             " topics=" + (topics.isEmpty() ? "-" : String.join(",", topics)) +
             " durationMs=" + durationNs / 1_000_000 +
             " events=" + eventsSent +
+            " conflated=" + conflatedFrames +
             " bytes=" + bytesSent +
             " requests=" + requestCount +
             " reason=" + closeReason;

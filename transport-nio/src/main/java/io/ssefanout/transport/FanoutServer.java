@@ -231,6 +231,7 @@ public final class FanoutServer implements AutoCloseable
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
+        private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
         private boolean nativeSend = TransportConfiguration.nativeSend();
         private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
@@ -293,7 +294,7 @@ public final class FanoutServer implements AutoCloseable
             catch (final IllegalArgumentException ex)
             {
                 throw new ConfigurationException(TransportConfiguration.SLOW_CONSUMER_POLICY_PROP_NAME,
-                    slowConsumerPolicyName, "must be disconnect or skip");
+                    slowConsumerPolicyName, "must be disconnect, skip or conflate");
             }
             // the transport owns its HTTP framing; the engine encodes frames with it
             if (!engineContext.isConcluded())
@@ -329,6 +330,11 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new ConfigurationException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME,
                     publishBatchMaxEvents, "must be between 1 and the ring size (" + engineContext.ringSize() + ")");
+            }
+            if (streamSendBuffer < 0)
+            {
+                throw new ConfigurationException(
+                    TransportConfiguration.STREAM_SEND_BUFFER_PROP_NAME, streamSendBuffer, "must be >= 0");
             }
             if (publishBatchMaxLength < 1)
             {
@@ -495,7 +501,7 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @param slowConsumerPolicy disconnect or skip.
+         * @param slowConsumerPolicy disconnect, skip or conflate.
          * @return this.
          */
         public Context slowConsumerPolicy(final String slowConsumerPolicy)
@@ -602,6 +608,24 @@ public final class FanoutServer implements AutoCloseable
         public Context writeMaxLength(final int writeMaxLength)
         {
             this.writeMaxLength = writeMaxLength;
+            return this;
+        }
+
+        /**
+         * @return SO_SNDBUF of event streams, 0 for the system's default.
+         */
+        public int streamSendBuffer()
+        {
+            return streamSendBuffer;
+        }
+
+        /**
+         * @param streamSendBuffer SO_SNDBUF of event streams, 0 for the system's default.
+         * @return this.
+         */
+        public Context streamSendBuffer(final int streamSendBuffer)
+        {
+            this.streamSendBuffer = streamSendBuffer;
             return this;
         }
 
@@ -997,6 +1021,7 @@ public final class FanoutServer implements AutoCloseable
                 ", heartbeatIntervalNs=" + heartbeatIntervalNs +
                 ", retryHintMs=" + retryHintMs +
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
+                ", streamSendBuffer=" + streamSendBuffer +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
                 ", passGapMaxNs=" + passGapMaxNs +

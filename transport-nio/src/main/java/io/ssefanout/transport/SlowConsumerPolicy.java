@@ -8,10 +8,15 @@ public enum SlowConsumerPolicy
     /** Close the connection; the client reconnects and resumes with Last-Event-ID (a reset if too far behind). */
     DISCONNECT,
     /** Jump to the newest frame and tell the client with an {@code event: reset} frame. */
-    SKIP;
+    SKIP,
+    /**
+     * Keep the stream: on its next write it gets, for each of its topics that moved, only the newest frame it has not
+     * received, in id order, then live; no reset is needed (ids still increase). Counted as conflated frames.
+     */
+    CONFLATE;
 
     /**
-     * @param name disconnect or skip, any case.
+     * @param name disconnect, skip or conflate, any case.
      * @return the policy.
      */
     public static SlowConsumerPolicy of(final String name)
@@ -20,6 +25,7 @@ public enum SlowConsumerPolicy
         {
             case "disconnect": return DISCONNECT;
             case "skip": return SKIP;
+            case "conflate": return CONFLATE;
             default: throw new IllegalArgumentException(
                 "unknown " + TransportConfiguration.SLOW_CONSUMER_POLICY_PROP_NAME + ": " + name);
         }

@@ -16,6 +16,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.StandardSocketOptions;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -229,6 +230,13 @@ final class SubscribeHandler
         }
 
         final boolean isSnapshot = isTrue(buffer, queryOffset, queryLength, "snapshot");
+        connection.slowConsumerPolicy = isTrue(buffer, queryOffset, queryLength, "conflate") ?
+            SlowConsumerPolicy.CONFLATE : ctx.slowConsumerPolicy();
+        if (ctx.streamSendBuffer() > 0)
+        {
+            // what a slow client has not taken stays bounded, and the policy acts on what it really took
+            connection.channel.setOption(StandardSocketOptions.SO_SNDBUF, ctx.streamSendBuffer());
+        }
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
         connection.subscription = subscription;
         if (!targets.patterns.isEmpty())

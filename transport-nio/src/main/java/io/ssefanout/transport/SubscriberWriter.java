@@ -33,7 +33,6 @@ final class SubscriberWriter
     private final TransportCounters counters;
     private final CachedNanoClock clock;
     private final Histogram latencyHistogram;
-    private final SlowConsumerPolicy slowConsumerPolicy;
     private final int slowConsumerUnsentMax;
     private final int writeMaxLength;
     private Connection[] backlog = new Connection[16];
@@ -66,7 +65,6 @@ final class SubscriberWriter
         this.counters = counters;
         this.clock = clock;
         this.latencyHistogram = latencyHistogram;
-        this.slowConsumerPolicy = ctx.slowConsumerPolicy();
         this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
         this.writeMaxLength = ctx.writeMaxLength();
     }
@@ -143,8 +141,11 @@ final class SubscriberWriter
                         table.close(connection, "slow-consumer");
                     }
                     else if (Subscription.LAPPED == run || connection.subscription.isBeyondLagLimit() ||
-                        (slowConsumerUnsentMax > 0 && connection.subscription.unsentBytes() > slowConsumerUnsentMax))
+                        (slowConsumerUnsentMax > 0 && connection.subscription.unsentBytes() > slowConsumerUnsentMax) ||
+                        (SlowConsumerPolicy.CONFLATE == connection.slowConsumerPolicy && run > 0))
                     {
+                        // under conflation a full socket is enough: whatever waits behind it is replaced by the
+                        // newest value of each topic that moved
                         onLapped(connection);
                     }
                 }
@@ -251,7 +252,7 @@ final class SubscriberWriter
                 connection.eventsSent += delivered;
                 if (subscription.pollSkipCompleted())
                 {
-                    queueReset(connection);
+                    onSkipCompleted(connection);
                 }
                 if (Subscription.POLL_PARTIAL == result || connection.hasPendingOut())
                 {
@@ -366,21 +367,44 @@ final class SubscriberWriter
 
     void onLapped(final Connection connection)
     {
-        if (SlowConsumerPolicy.SKIP == slowConsumerPolicy)
+        final SlowConsumerPolicy policy = connection.slowConsumerPolicy;
+        if (SlowConsumerPolicy.DISCONNECT == policy)
         {
-            counters.lappedSkips.increment();
-            if (connection.subscription.requestSkip())
-            {
-                queueReset(connection);
-            }
-            if (!connection.isWriteBlocked)
-            {
-                addToBacklog(connection);
-            }
+            counters.lappedDisconnects.increment();
+            table.close(connection, "slow-consumer");
             return;
         }
-        counters.lappedDisconnects.increment();
-        table.close(connection, "slow-consumer");
+        final boolean isSkipped = connection.subscription.requestSkip();
+        if (SlowConsumerPolicy.SKIP == policy)
+        {
+            counters.lappedSkips.increment();
+        }
+        if (isSkipped)
+        {
+            onSkipCompleted(connection);
+        }
+        if (!connection.isWriteBlocked)
+        {
+            addToBacklog(connection);
+        }
+    }
+
+    /**
+     * The subscription moved to each topic's newest frame: under skip the client is told (reset); under conflate the
+     * intermediate frames are simply gone, and counted.
+     */
+    private void onSkipCompleted(final Connection connection)
+    {
+        final long skipped = connection.subscription.takeSkippedFrames();
+        if (SlowConsumerPolicy.CONFLATE == connection.slowConsumerPolicy)
+        {
+            connection.conflatedFrames += skipped;
+            counters.conflatedFrames.getAndAdd(skipped);
+        }
+        else
+        {
+            queueReset(connection);
+        }
     }
 
     /**

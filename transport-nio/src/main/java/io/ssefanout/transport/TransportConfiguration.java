@@ -59,6 +59,14 @@ public final class TransportConfiguration
     /** Default: the log's lag window. */
     public static final int SLOW_CONSUMER_UNSENT_MAX_DEFAULT = 0;
 
+    /**
+     * Kernel send buffer (SO_SNDBUF) of an event stream: bounds how much a slow client can have queued unread, so
+     * staleness and the slow-consumer decision follow what it actually took; 0 leaves the system's autotuning.
+     */
+    public static final String STREAM_SEND_BUFFER_PROP_NAME = "fanout.stream.send.buffer";
+    /** Default stream send buffer. */
+    public static final int STREAM_SEND_BUFFER_DEFAULT = 256 * 1024;
+
     /** Most bytes offered to one socket write. */
     public static final String WRITE_MAX_LENGTH_PROP_NAME = "fanout.write.max.length";
     /** Default write size limit. */
@@ -250,6 +258,14 @@ public final class TransportConfiguration
     public static long passGapMaxNs()
     {
         return SystemUtil.getDurationInNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #STREAM_SEND_BUFFER_PROP_NAME} or its default.
+     */
+    public static int streamSendBuffer()
+    {
+        return SystemUtil.getSizeAsInt(STREAM_SEND_BUFFER_PROP_NAME, STREAM_SEND_BUFFER_DEFAULT);
     }
 
     /**

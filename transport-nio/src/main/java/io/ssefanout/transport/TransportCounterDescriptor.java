@@ -26,6 +26,8 @@ public enum TransportCounterDescriptor implements CounterDescriptor
     LAPPED_DISCONNECTS(10, "fanout_lapped_disconnects_total", "counter", "Slow subscribers disconnected"),
     /** Subscribers overtaken by their log and moved to the newest frame. */
     LAPPED_SKIPS(11, "fanout_lapped_skips_total", "counter", "Slow subscribers skipped ahead"),
+    /** Frames slow subscribers were spared by conflation. */
+    CONFLATED_FRAMES(35, "fanout_conflated_frames_total", "counter", "Intermediate frames conflated away for slow subscribers"),
     /** Heartbeat comments sent. */
     HEARTBEATS_SENT(12, "fanout_heartbeats_sent_total", "counter", "Heartbeats sent"),
     /** Resume points older than the retained history, signalled with a reset event. */

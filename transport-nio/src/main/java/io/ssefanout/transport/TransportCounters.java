@@ -18,6 +18,7 @@ final class TransportCounters
     final AtomicCounter subscribersOpen;
     final AtomicCounter lappedDisconnects;
     final AtomicCounter lappedSkips;
+    final AtomicCounter conflatedFrames;
     final AtomicCounter streamsExpired;
     final AtomicCounter heartbeatsSent;
     final AtomicCounter resetsSent;
@@ -42,6 +43,7 @@ final class TransportCounters
         subscribersOpen = counters.get(TransportCounterDescriptor.SUBSCRIBERS_OPEN);
         lappedDisconnects = counters.get(TransportCounterDescriptor.LAPPED_DISCONNECTS);
         lappedSkips = counters.get(TransportCounterDescriptor.LAPPED_SKIPS);
+        conflatedFrames = counters.get(TransportCounterDescriptor.CONFLATED_FRAMES);
         streamsExpired = counters.get(TransportCounterDescriptor.STREAMS_EXPIRED);
         heartbeatsSent = counters.get(TransportCounterDescriptor.HEARTBEATS_SENT);
         resetsSent = counters.get(TransportCounterDescriptor.RESETS_SENT);

@@ -1,0 +1,115 @@
+package io.ssefanout.transport;
+
+import io.ssefanout.testsupport.EventStreamParser;
+import io.ssefanout.testsupport.SseClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.ssefanout.transport.ServerFixture.counter;
+import static io.ssefanout.transport.ServerFixture.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code conflate=true}: a subscriber that stops reading while 100 topics move is not cut; when it reads again it gets
+ * each topic's newest value exactly once (intermediate ones dropped, never the latest), in id order, then live. A
+ * healthy subscriber on the same topics gets everything.
+ */
+class ConflationTest
+{
+    private static final int TOPICS = 100;
+
+    @TempDir
+    Path dir;
+
+    private FanoutServer server;
+    private SseClient slow;
+    private SseClient healthy;
+
+    @AfterEach
+    void tearDown() throws IOException
+    {
+        for (final SseClient client : new SseClient[]{ slow, healthy })
+        {
+            if (null != client)
+            {
+                client.close();
+            }
+        }
+        if (null != server)
+        {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldGiveAStalledReaderEachTopicsNewestValueOnceThenLive() throws IOException
+    {
+        server = ServerFixture.start(dir, ctx -> ctx.streamSendBuffer(16 * 1024));
+        final StringBuilder path = new StringBuilder("/sse?topics=");
+        for (int t = 0; t < TOPICS; t++)
+        {
+            path.append(t > 0 ? "," : "").append('t').append(t);
+        }
+        slow = SseClient.connect(server.port(), path + "&conflate=true", 4096);
+        healthy = SseClient.connect(server.port(), path.toString());
+
+        // 30 rounds of 100 x 300 bytes: about 900 KB, far more than the 32 KB the slow stream's socket holds
+        int published = 0;
+        final int lastRound = 29;
+        for (int round = 0; round <= lastRound; round++)
+        {
+            for (int t = 0; t < TOPICS; t++)
+            {
+                publish(server, "t" + t, value(t, round));
+                published++;
+            }
+            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
+        }
+
+        final Map<Integer, Integer> latestRound = new HashMap<>();
+        assertThat(slow.readUntil(() -> countWithRound(slow, lastRound) == TOPICS, 10_000))
+            .as("every topic's newest value arrives; %s", slow.eofReason).isTrue();
+        long previousId = -1;
+        int finalValues = 0;
+        for (final EventStreamParser.Event event : slow.events())
+        {
+            final long id = Long.parseLong(event.lastEventId);
+            assertThat(id).as("id order").isGreaterThan(previousId);
+            previousId = id;
+            final String[] parts = event.data.split(":");
+            final int topic = Integer.parseInt(parts[0]);
+            final int valueRound = Integer.parseInt(parts[1]);
+            assertThat(valueRound).as("topic %d never goes back or repeats", topic)
+                .isGreaterThan(latestRound.getOrDefault(topic, -1));
+            latestRound.put(topic, valueRound);
+            finalValues += valueRound == lastRound ? 1 : 0;
+        }
+        assertThat(finalValues).as("each topic's newest value exactly once").isEqualTo(TOPICS);
+        assertThat(counter(server, TransportCounterDescriptor.CONFLATED_FRAMES)).as("the stalled reader was conflated")
+            .isPositive();
+        assertThat(slow.events().size()).as("intermediate values were dropped").isLessThan(published);
+
+        final long live = publish(server, "t7", value(7, lastRound + 1));
+        assertThat(slow.readUntil(() -> slow.events().get(slow.events().size() - 1).lastEventId.equals(Long.toString(live)),
+            5000)).as("then live").isTrue();
+        assertThat(counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS)).isZero();
+        assertThat(counter(server, TransportCounterDescriptor.RESETS_SENT)).as("no reset: ids still increase").isZero();
+    }
+
+    private static long countWithRound(final SseClient client, final int round)
+    {
+        return client.events().stream().filter(event -> Integer.parseInt(event.data.split(":")[1]) == round).count();
+    }
+
+    /** topic:round:padding, about 300 bytes, so that a few rounds fill the socket buffers. */
+    private static String value(final int topic, final int round)
+    {
+        return topic + ":" + round + ":" + "p".repeat(280);
+    }
+}
