@@ -79,6 +79,10 @@ public final class Subscription
     private boolean isClosed;
 
     private boolean isHeldByWatermark;
+    private long rateIntervalNs;
+    private long[] nextAllowedNs;
+    private long throttledUntilNs = Long.MAX_VALUE;
+    private long nowNs;
     private final long[] runFrameEnds = new long[RUN_FRAMES_MAX];
     private final long[] runFrameIds = new long[RUN_FRAMES_MAX];
     private final long[] runFrameIngestTimes = new long[RUN_FRAMES_MAX];
@@ -172,6 +176,10 @@ public final class Subscription
             frameOffsets = java.util.Arrays.copyOf(frameOffsets, capacity);
             isDirty = java.util.Arrays.copyOf(isDirty, capacity);
             dirtyCursors = java.util.Arrays.copyOf(dirtyCursors, capacity);
+            if (null != nextAllowedNs)
+            {
+                nextAllowedNs = java.util.Arrays.copyOf(nextAllowedNs, capacity);
+            }
         }
         final int cursor = topicCount++;
         topics[cursor] = topic;
@@ -273,6 +281,7 @@ public final class Subscription
         final FrameRunHandler handler, final int maxLength, final long nowNs, final Histogram latencyHistogram)
     {
         lastPollDeliveries = 0;
+        this.nowNs = nowNs;
         final int length = nextRun(maxLength);
         if (length <= 0)
         {
@@ -312,12 +321,122 @@ public final class Subscription
         {
             reader.enter();
         }
-        final int length = findRun(maxLength);
+        final int length = rateIntervalNs > 0 ? findThrottledRun(maxLength) : findRun(maxLength);
         if (length <= 0)
         {
             exitOwnedReader();
         }
         return length;
+    }
+
+    /**
+     * Cap this stream at {@code eventsPerSecond} events per second of each topic: a topic that sent less than
+     * {@code 1/eventsPerSecond} s ago waits, and when it may send again it sends only its newest frame (the ones in
+     * between are conflated away). Ids still increase over the stream: nothing newer than a waiting topic's newest
+     * frame goes before it, so a topic's wait can hold the others for at most one interval. No timer per topic: the
+     * consumer asks {@link #throttledUntilNs()} when to poll again. Control path, before the first poll.
+     *
+     * @param eventsPerSecond the cap, 0 or less for none.
+     */
+    public void maxRate(final int eventsPerSecond)
+    {
+        rateIntervalNs = eventsPerSecond > 0 ? 1_000_000_000L / eventsPerSecond : 0;
+        if (rateIntervalNs > 0 && null == nextAllowedNs)
+        {
+            nextAllowedNs = new long[topics.length];
+            isMultiTopic = true;
+        }
+    }
+
+    /**
+     * @return after a poll that sent nothing, when a topic held back by {@link #maxRate(int)} may send its newest
+     *         frame ({@link Long#MAX_VALUE} if none waits), on the clock given to {@link #poll}.
+     */
+    public long throttledUntilNs()
+    {
+        return throttledUntilNs;
+    }
+
+    /**
+     * The next run under a rate cap: the rest of a frame in flight, or one frame, the newest of the eligible topic
+     * with the lowest such id, unless a waiting topic's newest frame is older.
+     */
+    private int findThrottledRun(final int maxLength)
+    {
+        final long watermark = Math.min(sequencer.publishedEventId(), reader.watermarkCap());
+        isHeldByWatermark = false;
+        throttledUntilNs = Long.MAX_VALUE;
+        if (activeCursor >= 0)
+        {
+            final TopicFrameLog log = topics[activeCursor].log();
+            final long frame = frames[activeCursor];
+            return singleFrameRun(log, activeCursor, frame, log.position(frame) + frameOffsets[activeCursor], maxLength);
+        }
+        long barrier = Long.MAX_VALUE;
+        int best = -1;
+        long bestId = Long.MAX_VALUE;
+        long bestFrame = -1;
+        int slot = 0;
+        while (slot < dirtyCount)
+        {
+            final int i = dirtyCursors[slot];
+            final long id = nextEventId(i, watermark);
+            if (id == LAPPED)
+            {
+                return lapped();
+            }
+            if (id >= HELD)
+            {
+                if (NONE == id && isDirtyTracked)
+                {
+                    clearDirty(slot);
+                    continue;
+                }
+                slot++;
+                continue;
+            }
+            final TopicFrameLog log = topics[i].log();
+            final long newestFrame = log.firstFrameAfter(frames[i], log.publishedFrameCount(), watermark) - 1;
+            final long newestId = log.eventId(newestFrame);
+            if (nowNs < nextAllowedNs[i])
+            {
+                barrier = Math.min(barrier, newestId);
+                throttledUntilNs = Math.min(throttledUntilNs, nextAllowedNs[i]);
+            }
+            else if (newestId < bestId)
+            {
+                best = i;
+                bestId = newestId;
+                bestFrame = newestFrame;
+            }
+            slot++;
+        }
+        if (best < 0 || bestId > barrier)
+        {
+            return 0;
+        }
+        final TopicFrameLog log = topics[best].log();
+        skippedFrames += bestFrame - frames[best];
+        frames[best] = bestFrame;
+        frameOffsets[best] = 0;
+        return singleFrameRun(log, best, bestFrame, log.position(bestFrame), maxLength);
+    }
+
+    private int singleFrameRun(
+        final TopicFrameLog log, final int cursor, final long frame, final long start, final int maxLength)
+    {
+        final long end = log.position(frame) + log.frameLength(frame);
+        runFrameEnds[0] = end;
+        runFrameIds[0] = log.eventId(frame);
+        runFrameIngestTimes[0] = log.ingestTimeNs(frame);
+        final LogSegment segment = log.segment(start);
+        if (frame < log.firstRetainedFrame())
+        {
+            return activeCursor >= 0 ? TORN : lapped();
+        }
+        runFrameCount = 1;
+        runSegment = segment;
+        return startRun(log, cursor, start, Math.min(end, log.segmentEnd(start)), maxLength);
     }
 
     private int findRun(final int maxLength)
@@ -585,6 +704,10 @@ public final class Subscription
             completed++;
         }
         hasDelivered |= length > 0;
+        if (completed > 0 && rateIntervalNs > 0)
+        {
+            nextAllowedNs[cursor] = nowNs + rateIntervalNs;
+        }
         frames[cursor] += completed;
         final long frameStart = completed > 0 ? runFrameEnds[completed - 1] : runPosition - frameOffsets[cursor];
         frameOffsets[cursor] = completed < runFrameCount ? (int)(consumedEnd - frameStart) : 0;

@@ -56,6 +56,9 @@ final class Connection
     String requestId;
     String clientId;
     long eventsSent;
+    /** When a topic this stream's maxRate holds back may send again; valid while {@link #isThrottleQueued}. */
+    long throttleReleaseNs;
+    boolean isThrottleQueued;
     /** Frames conflated away for this stream. */
     long conflatedFrames;
     /** What happens when this stream falls behind: the server's policy, or the stream's own ({@code conflate=true}). */

@@ -232,6 +232,8 @@ public final class FanoutServer implements AutoCloseable
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
+        private int streamMaxRate = TransportConfiguration.streamMaxRate();
+        private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
         private boolean nativeSend = TransportConfiguration.nativeSend();
         private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
@@ -330,6 +332,15 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new ConfigurationException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME,
                     publishBatchMaxEvents, "must be between 1 and the ring size (" + engineContext.ringSize() + ")");
+            }
+            if (streamMaxRate < 0)
+            {
+                throw new ConfigurationException(TransportConfiguration.STREAM_MAX_RATE_PROP_NAME, streamMaxRate, "must be >= 0");
+            }
+            if (streamMaxRateLimit < 0)
+            {
+                throw new ConfigurationException(
+                    TransportConfiguration.STREAM_MAX_RATE_LIMIT_PROP_NAME, streamMaxRateLimit, "must be >= 0");
             }
             if (streamSendBuffer < 0)
             {
@@ -609,6 +620,58 @@ public final class FanoutServer implements AutoCloseable
         {
             this.writeMaxLength = writeMaxLength;
             return this;
+        }
+
+        /**
+         * @return events per second of each topic for a stream that does not ask, 0 for no cap.
+         */
+        public int streamMaxRate()
+        {
+            return streamMaxRate;
+        }
+
+        /**
+         * @param streamMaxRate events per second of each topic for a stream that does not ask, 0 for no cap.
+         * @return this.
+         */
+        public Context streamMaxRate(final int streamMaxRate)
+        {
+            this.streamMaxRate = streamMaxRate;
+            return this;
+        }
+
+        /**
+         * @return highest per-topic rate a stream may have, 0 for no limit.
+         */
+        public int streamMaxRateLimit()
+        {
+            return streamMaxRateLimit;
+        }
+
+        /**
+         * @param streamMaxRateLimit highest per-topic rate a stream may have, 0 for no limit.
+         * @return this.
+         */
+        public Context streamMaxRateLimit(final int streamMaxRateLimit)
+        {
+            this.streamMaxRateLimit = streamMaxRateLimit;
+            return this;
+        }
+
+        /**
+         * The per-topic rate a stream gets.
+         *
+         * @param requested what it asked for with {@code maxRate=}, 0 if it did not.
+         * @return events per second, 0 for no cap.
+         */
+        int effectiveMaxRate(final int requested)
+        {
+            final int rate = requested > 0 ? requested : streamMaxRate;
+            if (streamMaxRateLimit > 0)
+            {
+                return 0 == rate ? streamMaxRateLimit : Math.min(rate, streamMaxRateLimit);
+            }
+            return rate;
         }
 
         /**
@@ -1022,6 +1085,8 @@ public final class FanoutServer implements AutoCloseable
                 ", retryHintMs=" + retryHintMs +
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
                 ", streamSendBuffer=" + streamSendBuffer +
+                ", streamMaxRate=" + streamMaxRate +
+                ", streamMaxRateLimit=" + streamMaxRateLimit +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
                 ", passGapMaxNs=" + passGapMaxNs +

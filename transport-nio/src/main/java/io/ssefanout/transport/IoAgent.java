@@ -79,6 +79,8 @@ final class IoAgent implements Agent
     private final TransportCounters counters;
     private final TopicSubscriberIndex index = new TopicSubscriberIndex();
     private final PatternSubscriptions patterns = new PatternSubscriptions(index);
+    private final ThrottledStreams throttled = new ThrottledStreams();
+    private final Consumer<Connection> subscriberWriter;
     private final FanoutEngine engine;
     private final ConnectionTable table;
     private final HttpResponder responder;
@@ -137,7 +139,9 @@ final class IoAgent implements Agent
         this.responder = new HttpResponder(ctx, parser, response, table, counters, clock);
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
-        this.writer = new SubscriberWriter(ctx, index, table, responder, counters, clock, latencyHistogram, logReader);
+        this.writer = new SubscriberWriter(
+            ctx, index, table, responder, counters, clock, latencyHistogram, logReader, throttled);
+        this.subscriberWriter = writer::writeSubscriber;
         patterns.writeSoon(writer::addToBacklog);
         final PublishHandler publishHandler =
             new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
@@ -194,7 +198,8 @@ final class IoAgent implements Agent
     boolean prepareToSleep()
     {
         IS_SLEEPING.setVolatile(this, true);
-        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic() || engine.hasIngestPending())
+        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic() || engine.hasIngestPending() ||
+            throttled.nextReleaseNs() <= nanoClock.nanoTime())
         {
             IS_SLEEPING.setVolatile(this, false);
             return false;
@@ -209,6 +214,22 @@ final class IoAgent implements Agent
     {
         final long remainingNs = nextPassNs - nanoClock.nanoTime();
         return remainingNs > 0 && index.hasMovedTopic() ? remainingNs : 0;
+    }
+
+    /**
+     * @param timeoutMs the idle strategy's usual select timeout.
+     * @return how long select may block: no longer than until a stream held back by its maxRate is due (at least
+     *         1 ms, since 0 would block for ever).
+     */
+    long selectTimeoutMs(final long timeoutMs)
+    {
+        final long releaseNs = throttled.nextReleaseNs();
+        if (Long.MAX_VALUE == releaseNs)
+        {
+            return timeoutMs;
+        }
+        final long untilMs = (releaseNs - nanoClock.nanoTime() + 999_999) / 1_000_000;
+        return Math.max(1, Math.min(timeoutMs, untilMs));
     }
 
     void onWoken()
@@ -245,6 +266,7 @@ final class IoAgent implements Agent
         // shared threading mode: what the requests just published is sequenced here, on this thread
         workCount += engine.pollIngest();
         workCount += writer.writeBacklog();
+        workCount += throttled.release(nowNs, subscriberWriter);
         if (nowNs >= nextPassNs)
         {
             // the watermark first, then the topics created before it, then which topics moved: in that order no

@@ -52,7 +52,7 @@ final class SelectorIdleStrategy implements IdleStrategy
         {
             try
             {
-                selector.select(agent.selectedKeyHandler(), timeoutMs);
+                selector.select(agent.selectedKeyHandler(), agent.selectTimeoutMs(timeoutMs));
             }
             catch (final IOException ex)
             {

@@ -162,6 +162,14 @@ final class SubscribeHandler
             expiresAtMs = rights.expiresAtMs();
         }
 
+        final int requestedRate = queryInt(buffer, queryOffset, queryLength, "maxRate");
+        if (requestedRate < -1)
+        {
+            responder.reject(connection, HttpStatus.BAD_REQUEST, "maxRate must be a whole number of events per second",
+                buffer, false);
+            return;
+        }
+
         long lastEventId = -1;
         if (parser.lastEventIdLength() >= 0)
         {
@@ -238,6 +246,11 @@ final class SubscribeHandler
             connection.channel.setOption(StandardSocketOptions.SO_SNDBUF, ctx.streamSendBuffer());
         }
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
+        final int maxRate = ctx.effectiveMaxRate(Math.max(0, requestedRate));
+        if (maxRate > 0)
+        {
+            subscription.maxRate(maxRate);
+        }
         connection.subscription = subscription;
         if (!targets.patterns.isEmpty())
         {
@@ -358,6 +371,34 @@ final class SubscribeHandler
             return true;
         }
         return false;
+    }
+
+    /**
+     * @return the query parameter's value as a non-negative number, -1 if absent, -2 if not a number (or too large).
+     */
+    private static int queryInt(final DirectBuffer buffer, final int queryOffset, final int queryLength, final String name)
+    {
+        final int value = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, name, 0);
+        if (value < 0)
+        {
+            return -1;
+        }
+        final int length = RequestTarget.queryValueLength(buffer, value, queryOffset + queryLength);
+        if (length < 1 || length > 9)
+        {
+            return -2;
+        }
+        int number = 0;
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = buffer.getByte(value + i);
+            if (b < '0' || b > '9')
+            {
+                return -2;
+            }
+            number = number * 10 + (b - '0');
+        }
+        return number;
     }
 
     /**

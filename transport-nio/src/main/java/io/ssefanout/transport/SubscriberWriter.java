@@ -28,6 +28,7 @@ final class SubscriberWriter
 
     private final TopicSubscriberIndex index;
     private final LogReader logReader;
+    private final ThrottledStreams throttled;
     private final ConnectionTable table;
     private final HttpResponder responder;
     private final TransportCounters counters;
@@ -56,9 +57,11 @@ final class SubscriberWriter
         final TransportCounters counters,
         final CachedNanoClock clock,
         final Histogram latencyHistogram,
-        final LogReader logReader)
+        final LogReader logReader,
+        final ThrottledStreams throttled)
     {
         this.logReader = logReader;
+        this.throttled = throttled;
         this.index = index;
         this.table = table;
         this.responder = responder;
@@ -191,6 +194,18 @@ final class SubscriberWriter
         return count;
     }
 
+    /**
+     * A stream whose maxRate holds a topic back is written again when that topic may send.
+     */
+    private void scheduleIfThrottled(final Connection connection)
+    {
+        final long releaseNs = connection.subscription.throttledUntilNs();
+        if (Long.MAX_VALUE != releaseNs)
+        {
+            throttled.schedule(connection, releaseNs);
+        }
+    }
+
     void addToBacklog(final Connection connection)
     {
         if (!connection.isInBacklog)
@@ -227,9 +242,11 @@ final class SubscriberWriter
                 switch (result)
                 {
                     case Subscription.POLL_IDLE:
+                        scheduleIfThrottled(connection);
                         return;
                     case Subscription.POLL_HELD:
                         addToBacklog(connection);
+                        scheduleIfThrottled(connection);
                         return;
                     case Subscription.POLL_LAPPED:
                         onLapped(connection);

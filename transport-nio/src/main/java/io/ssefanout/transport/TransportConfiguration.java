@@ -59,6 +59,16 @@ public final class TransportConfiguration
     /** Default: the log's lag window. */
     public static final int SLOW_CONSUMER_UNSENT_MAX_DEFAULT = 0;
 
+    /** Events per second of each topic a stream gets when it does not ask with {@code maxRate=}; 0 for no cap. */
+    public static final String STREAM_MAX_RATE_PROP_NAME = "fanout.stream.max.rate";
+    /** Default per-topic rate of a stream. */
+    public static final int STREAM_MAX_RATE_DEFAULT = 0;
+
+    /** Highest per-topic rate a stream may ask for (higher requests are lowered to it); 0 for no limit. */
+    public static final String STREAM_MAX_RATE_LIMIT_PROP_NAME = "fanout.stream.max.rate.limit";
+    /** Default rate limit. */
+    public static final int STREAM_MAX_RATE_LIMIT_DEFAULT = 0;
+
     /**
      * Kernel send buffer (SO_SNDBUF) of an event stream: bounds how much a slow client can have queued unread, so
      * staleness and the slow-consumer decision follow what it actually took; 0 leaves the system's autotuning.
@@ -258,6 +268,22 @@ public final class TransportConfiguration
     public static long passGapMaxNs()
     {
         return SystemUtil.getDurationInNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #STREAM_MAX_RATE_PROP_NAME} or its default.
+     */
+    public static int streamMaxRate()
+    {
+        return Integer.getInteger(STREAM_MAX_RATE_PROP_NAME, STREAM_MAX_RATE_DEFAULT);
+    }
+
+    /**
+     * @return {@link #STREAM_MAX_RATE_LIMIT_PROP_NAME} or its default.
+     */
+    public static int streamMaxRateLimit()
+    {
+        return Integer.getInteger(STREAM_MAX_RATE_LIMIT_PROP_NAME, STREAM_MAX_RATE_LIMIT_DEFAULT);
     }
 
     /**
