@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A synthetic market-data feed: a random walk of prices for N symbols, published as JSON ticks on one topic at a
- * fixed rate through the embedded API. Encodes each tick into a reused buffer, so it allocates nothing per tick.
+ * A synthetic market-data feed: a random walk of prices for N symbols, published as JSON ticks, one topic per symbol
+ * ({@code sym.AAPL}, ...), at a fixed rate through the embedded API. Encodes each tick into a reused buffer, so it
+ * allocates nothing per tick.
  */
 final class DemoFeed implements AutoCloseable
 {
@@ -42,12 +43,17 @@ final class DemoFeed implements AutoCloseable
 
     String describe()
     {
-        return settings.symbolCount + " symbols on topic '" + settings.topic + "' at " + settings.ratePerSecond + " events/s";
+        return settings.symbolCount + " symbols, one topic each ('" + settings.topicPrefix + ".AAPL', ...) at " +
+            settings.ratePerSecond + " events/s";
     }
 
     private void run(final FanoutEngine engine)
     {
-        final Topic topic = engine.topic(settings.topic);
+        final Topic[] topics = new Topic[settings.symbolCount];
+        for (int i = 0; i < topics.length; i++)
+        {
+            topics[i] = engine.topic(settings.topicPrefix + "." + SYMBOLS[i]);
+        }
         final Random random = new Random(42);
         final long[] pricesMicros = new long[settings.symbolCount];
         for (int i = 0; i < pricesMicros.length; i++)
@@ -65,7 +71,7 @@ final class DemoFeed implements AutoCloseable
             final long move = (long)(random.nextGaussian() * pricesMicros[symbol] / 2000);
             pricesMicros[symbol] = Math.max(1_000_000L, pricesMicros[symbol] + move);
             final int length = encodeTick(payload, symbol, pricesMicros[symbol], 100 * (1 + random.nextInt(50)), ++sequence);
-            engine.tryPublish(topic, noType, 0, 0, payload, 0, length);
+            engine.tryPublish(topics[symbol], noType, 0, 0, payload, 0, length);
 
             nextNs += intervalNs;
             final long waitNs = nextNs - System.nanoTime();
@@ -121,18 +127,18 @@ final class DemoFeed implements AutoCloseable
     }
 
     /**
-     * Demo feed settings: {@code fanout.demo.topic} (ticks), {@code fanout.demo.symbols} (50),
+     * Demo feed settings: {@code fanout.demo.topic.prefix} (sym), {@code fanout.demo.symbols} (50),
      * {@code fanout.demo.rate} (20 events/s).
      */
     static final class Settings
     {
-        final String topic;
+        final String topicPrefix;
         final int symbolCount;
         final int ratePerSecond;
 
-        Settings(final String topic, final int symbolCount, final int ratePerSecond)
+        Settings(final String topicPrefix, final int symbolCount, final int ratePerSecond)
         {
-            this.topic = topic;
+            this.topicPrefix = topicPrefix;
             this.symbolCount = Math.max(1, Math.min(symbolCount, SYMBOLS.length));
             this.ratePerSecond = ratePerSecond;
         }
@@ -140,7 +146,7 @@ final class DemoFeed implements AutoCloseable
         static Settings fromProperties()
         {
             return new Settings(
-                System.getProperty("fanout.demo.topic", "ticks"),
+                System.getProperty("fanout.demo.topic.prefix", "sym"),
                 Integer.getInteger("fanout.demo.symbols", 50),
                 Integer.getInteger("fanout.demo.rate", 20));
         }

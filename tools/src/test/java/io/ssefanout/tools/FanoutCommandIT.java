@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the {@code fanout} command as a real process: the demo serves its page and streams ticks, and SIGTERM drains
- * subscribers and exits 0.
+ * Runs the {@code fanout} command as a real process: the demo serves its page, the browser helper and ticks (one
+ * topic per symbol), and SIGTERM drains subscribers and exits 0.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FanoutCommandIT
@@ -43,15 +43,18 @@ class FanoutCommandIT
         {
             final int port = awaitPort(process);
             final String page = request(port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
-            assertThat(page).startsWith("HTTP/1.1 200").contains("new EventSource('/sse/ticks')");
+            assertThat(page).startsWith("HTTP/1.1 200").contains("import { FanoutStream } from '/fanout.js'");
             assertThat(page).doesNotContain("http://", "https://");
+            final String helper = request(port, "GET /fanout.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
+            assertThat(helper).startsWith("HTTP/1.1 200").contains("text/javascript").contains("export class FanoutStream");
 
             try (Socket subscriber = new Socket())
             {
                 subscriber.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 subscriber.setSoTimeout(100);
                 subscriber.getOutputStream().write(
-                    "GET /sse/ticks HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    "GET /sse?topic=sym.*&snapshot=true HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
                 final String ticks = readUntil(subscriber.getInputStream(), text -> count(text, "\"sym\":") >= 5, 10_000);
                 assertThat(count(ticks, "\"sym\":")).isGreaterThanOrEqualTo(5);
 

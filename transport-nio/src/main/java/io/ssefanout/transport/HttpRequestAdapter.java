@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpRequestAdapter
 {
+    /** The browser helper served at {@code /fanout.js}. */
+    private static final byte[] BROWSER_HELPER = browserHelper();
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
 
     private final FanoutServer.Context ctx;
@@ -324,6 +326,17 @@ final class HttpRequestAdapter
             return keepAlive ? headLength : -1;
         }
 
+        if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/fanout.js"))
+        {
+            if (HttpMethod.GET != method && !isHeadRequest)
+            {
+                responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            responder.respondBytes(connection, "text/javascript; charset=utf-8", BROWSER_HELPER, buffer, keepAlive);
+            return keepAlive ? headLength : -1;
+        }
+
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/") && null != ctx.indexPage())
         {
             if (HttpMethod.GET != method && !isHeadRequest)
@@ -473,5 +486,17 @@ final class HttpRequestAdapter
     boolean isPublishPath(final DirectBuffer buffer)
     {
         return RequestTarget.startsWith(buffer, parser.targetOffset(), parser.targetLength(), "/publish/");
+    }
+
+    private static byte[] browserHelper()
+    {
+        try (java.io.InputStream in = HttpRequestAdapter.class.getResourceAsStream("fanout.js"))
+        {
+            return null == in ? new byte[0] : in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 }
