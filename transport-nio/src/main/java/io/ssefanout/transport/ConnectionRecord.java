@@ -18,7 +18,7 @@ public final class ConnectionRecord
     public final String clientId;
     /** X-Request-ID of the stream request, or one generated from the connection id. */
     public final String traceId;
-    /** Topics streamed; empty for request/response connections. */
+    /** Patterns, then the first topics streamed and "+N more"; empty for request/response connections. */
     public final List<String> topics;
     /** How long the connection was open. */
     public final long durationNs;
@@ -35,6 +35,9 @@ public final class ConnectionRecord
      * unauthorized, forbidden, rejected, over-limit, shutdown, io-error, error.
      */
     public final String closeReason;
+
+    /** Topics named in one record; more are counted. */
+    static final int TOPICS_LOGGED_MAX = 16;
 
     ConnectionRecord(
         final long connectionId,
@@ -74,10 +77,20 @@ public final class ConnectionRecord
         final List<String> topicNames = new ArrayList<>();
         if (null != connection.subscription)
         {
+            if (null != connection.topicPatterns)
+            {
+                topicNames.addAll(List.of(connection.topicPatterns));
+            }
+            // a watchlist or a pattern can hold thousands of topics: the line names the first few and counts the rest
             final Topic[] topics = connection.subscription.topics();
-            for (int i = 0; i < connection.subscription.topicCount(); i++)
+            final int count = connection.subscription.topicCount();
+            for (int i = 0; i < Math.min(count, TOPICS_LOGGED_MAX); i++)
             {
                 topicNames.add(topics[i].name());
+            }
+            if (count > TOPICS_LOGGED_MAX)
+            {
+                topicNames.add("+" + (count - TOPICS_LOGGED_MAX) + " more");
             }
         }
         final String reason = null != connection.closeReason ? connection.closeReason :
