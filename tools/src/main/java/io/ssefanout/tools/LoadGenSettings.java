@@ -28,6 +28,8 @@ final class LoadGenSettings
     String jsonOut;
     String serverMetricsUrl;
     String label = "";
+    double slowFraction = 0;
+    int slowBytesPerSecond = 10 * 1024;
     int drainIdleSeconds = 3;
     int drainMaxSeconds = 10;
     boolean isQuiet;
@@ -70,6 +72,8 @@ final class LoadGenSettings
                 case "--source-addresses": settings.sourceAddresses = Integer.parseInt(value); break;
                 case "--max-pending-connects": settings.maxPendingConnects = Integer.parseInt(value); break;
                 case "--server-pid": settings.serverPid = Long.parseLong(value); break;
+                case "--slow-fraction": settings.slowFraction = Double.parseDouble(value); break;
+                case "--slow-rate": settings.slowBytesPerSecond = Integer.parseInt(value); break;
                 case "--json-out": settings.jsonOut = value; break;
                 case "--server-metrics": settings.serverMetricsUrl = value; break;
                 case "--label": settings.label = value; break;
@@ -147,6 +151,9 @@ final class LoadGenSettings
             "  --pub-batch N          N events per request as NDJSON to POST /publish on the --pub-url host, sent when",
             "                         the last of them is due (SSE Fanout's batch publish; default 1: one per request)",
             "  --source-addresses K   spread subscribers over 127.0.0.1..127.0.0.K (default 1 per 20,000)",
+            "  --slow-fraction F      that fraction of the connections read slowly (every 1/F-th; default 0), with an",
+            "                         8 KB receive buffer; their losses and staleness are reported apart",
+            "  --slow-rate B          bytes per second a slow connection reads (default 10240)",
             "  --server-pid PID       sample the server's CPU (utime+stime) and peak RSS from /proc",
             "  --server-metrics URL   count the server's socket writes from its fanout_socket_writes_total (a server",
             "                         writing with send(2) is not counted by /proc/PID/io)",

@@ -79,7 +79,10 @@ final class LoadGenerator
                 topics[k] = 1 == settings.topicCount ? 0 : pool.remove(random.nextInt(pool.size()));
             }
             Arrays.sort(topics);
-            connections.add(new SubscriberConnection(i, topics, settings.size + 256));
+            final SubscriberConnection connection = new SubscriberConnection(i, topics, settings.size + 256);
+            // every k-th connection is slow, k = 1 / fraction
+            connection.isSlow = settings.slowFraction > 0 && 0 == i % Math.max(1, (int)Math.round(1 / settings.slowFraction));
+            connections.add(connection);
         }
 
         final IoThread[] ioThreads = new IoThread[settings.ioThreads];
@@ -282,11 +285,13 @@ final class LoadGenerator
         final long rssPeakKb) throws IOException
     {
         final Histogram latency = new Histogram(HIGHEST_LATENCY_NS, 3);
+        final Histogram slowLatency = new Histogram(HIGHEST_LATENCY_NS, 3);
         long windowDeliveries = 0;
         long lastDeliveryNs = 0;
         for (final IoThread ioThread : ioThreads)
         {
             latency.add(ioThread.latency);
+            slowLatency.add(ioThread.slowLatency);
             windowDeliveries += ioThread.window.measuredDeliveries;
             lastDeliveryNs = Math.max(lastDeliveryNs, ioThread.window.lastDeliveryNs);
         }
@@ -296,9 +301,20 @@ final class LoadGenerator
         long deliveries = 0;
         int closedByServer = 0;
         int connectionsWithLoss = 0;
+        int slowConnections = 0;
+        int slowClosedByServer = 0;
+        long slowDeliveries = 0;
         for (final SubscriberConnection connection : connections)
         {
             duplicates += connection.duplicates;
+            if (connection.isSlow)
+            {
+                // a slow reader's losses are the policy's doing (conflate, skip, disconnect): reported apart
+                slowConnections++;
+                slowDeliveries += connection.deliveries;
+                slowClosedByServer += connection.isClosedByServer ? 1 : 0;
+                continue;
+            }
             deliveries += connection.deliveries;
             closedByServer += connection.isClosedByServer ? 1 : 0;
             if (200 != connection.status)
@@ -335,6 +351,12 @@ final class LoadGenerator
         field(json, "conns_target", settings.connections);
         field(json, "conns_established", established);
         field(json, "conns_closed_by_server", closedByServer);
+        field(json, "slow_conns", slowConnections);
+        field(json, "slow_rate_bytes_per_s", settings.slowBytesPerSecond);
+        field(json, "slow_closed_by_server", slowClosedByServer);
+        field(json, "slow_deliveries", slowDeliveries);
+        field(json, "slow_staleness_p50_us", slowLatency.getValueAtPercentile(50) / 1000);
+        field(json, "slow_staleness_p99_us", slowLatency.getValueAtPercentile(99) / 1000);
         field(json, "connect_s", round(connectSeconds));
         field(json, "rate_target", settings.ratePerSecond);
         field(json, "size", settings.size);
@@ -425,7 +447,9 @@ final class LoadGenerator
     private final class IoThread extends Thread
     {
         final Histogram latency = new Histogram(HIGHEST_LATENCY_NS, 3);
+        final Histogram slowLatency = new Histogram(HIGHEST_LATENCY_NS, 3);
         final Window window = new Window();
+        final Window slowWindow = new Window();
         volatile long deliveries;
         volatile int failedConnects;
         private final int threadIndex;
@@ -462,6 +486,7 @@ final class LoadGenerator
                 int next = 0;
                 int pending = 0;
                 long localDeliveries = 0;
+                final List<SelectionKey> paused = new ArrayList<>();
                 while (isRunning)
                 {
                     while (next < mine.size() && pending < settings.maxPendingConnects / settings.ioThreads + 1)
@@ -477,6 +502,7 @@ final class LoadGenerator
                         }
                     }
                     selector.select(10);
+                    refillSlowReaders(paused, mine);
                     final var keys = selector.selectedKeys().iterator();
                     while (keys.hasNext())
                     {
@@ -504,8 +530,24 @@ final class LoadGenerator
                             else if (key.isReadable())
                             {
                                 buffer.clear();
+                                if (connection.isSlow)
+                                {
+                                    if (connection.readBudget <= 0)
+                                    {
+                                        // out of budget: stop reading until it refills, so the server sees a full socket
+                                        key.interestOps(0);
+                                        connection.isPaused = true;
+                                        paused.add(key);
+                                        continue;
+                                    }
+                                    buffer.limit((int)Math.min(buffer.capacity(), connection.readBudget));
+                                }
                                 final int n = connection.channel.read(buffer);
                                 final long nowNs = System.nanoTime();
+                                if (connection.isSlow && n > 0)
+                                {
+                                    connection.readBudget -= n;
+                                }
                                 if (n < 0)
                                 {
                                     connection.isClosedByServer = true;
@@ -517,7 +559,9 @@ final class LoadGenerator
                                 buffer.flip();
                                 buffer.get(bytes, 0, n);
                                 final boolean hadHead = connection.hasHead();
-                                localDeliveries += connection.onBytes(bytes, n, nowNs, measureFromNs, latency, window);
+                                localDeliveries += connection.isSlow ?
+                                    connection.onBytes(bytes, n, nowNs, measureFromNs, slowLatency, slowWindow) :
+                                    connection.onBytes(bytes, n, nowNs, measureFromNs, latency, window);
                                 if (!hadHead && connection.hasHead())
                                 {
                                     pending--;
@@ -548,6 +592,50 @@ final class LoadGenerator
             }
         }
 
+        /**
+         * Give each slow reader what its rate earned since last time, and resume reading the ones that have some.
+         */
+        private void refillSlowReaders(final List<SelectionKey> paused, final List<SubscriberConnection> mine)
+        {
+            if (settings.slowFraction <= 0)
+            {
+                return;
+            }
+            final long nowNs = System.nanoTime();
+            for (final SubscriberConnection connection : mine)
+            {
+                if (connection.isSlow)
+                {
+                    if (0 == connection.budgetRefilledNs)
+                    {
+                        connection.budgetRefilledNs = nowNs;
+                    }
+                    final long earned = (nowNs - connection.budgetRefilledNs) * settings.slowBytesPerSecond / 1_000_000_000L;
+                    if (earned > 0)
+                    {
+                        // at most a second's worth banked, so a slow reader never bursts
+                        connection.readBudget = Math.min(settings.slowBytesPerSecond, connection.readBudget + earned);
+                        connection.budgetRefilledNs = nowNs;
+                    }
+                }
+            }
+            for (int i = paused.size() - 1; i >= 0; i--)
+            {
+                final SelectionKey key = paused.get(i);
+                final SubscriberConnection connection = (SubscriberConnection)key.attachment();
+                if (!key.isValid())
+                {
+                    paused.remove(i);
+                }
+                else if (connection.readBudget > 0)
+                {
+                    key.interestOps(SelectionKey.OP_READ);
+                    connection.isPaused = false;
+                    paused.remove(i);
+                }
+            }
+        }
+
         private boolean open(final Selector selector, final SubscriberConnection connection)
         {
             try
@@ -555,6 +643,10 @@ final class LoadGenerator
                 final URI uri = settings.subscribeUri(new String[]{ settings.topicName(connection.topics[0]) });
                 final SocketChannel channel = SocketChannel.open();
                 channel.configureBlocking(false);
+                if (connection.isSlow)
+                {
+                    channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 8 * 1024);
+                }
                 if (settings.sourceAddresses > 1)
                 {
                     final int source = 1 + connection.index % settings.sourceAddresses;

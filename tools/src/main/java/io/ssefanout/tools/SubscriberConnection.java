@@ -25,6 +25,11 @@ final class SubscriberConnection
     int status;
     boolean isConnected;
     boolean isClosedByServer;
+    /** Reads at most {@code slowBytesPerSecond}: a client that cannot keep up. */
+    boolean isSlow;
+    long readBudget;
+    long budgetRefilledNs;
+    boolean isPaused;
     long deliveries;
     long duplicates;
 
