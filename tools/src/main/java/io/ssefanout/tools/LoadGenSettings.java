@@ -86,6 +86,10 @@ final class LoadGenSettings
         {
             throw new IllegalArgumentException("--pub-batch must be at least 1");
         }
+        if (settings.slowFraction < 0 || settings.slowFraction > 1 || settings.slowBytesPerSecond < 1)
+        {
+            throw new IllegalArgumentException("--slow-fraction must be 0 to 1 and --slow-rate at least 1");
+        }
         if (settings.size < 64)
         {
             throw new IllegalArgumentException("--size must be at least 64 bytes (the stamp takes that much)");

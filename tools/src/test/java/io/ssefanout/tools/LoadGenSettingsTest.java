@@ -21,4 +21,14 @@ class LoadGenSettingsTest
         assertThatThrownBy(() -> LoadGenSettings.parse(new String[]{ "--nonsense", "1" }))
             .hasMessageContaining("unknown flag");
     }
+
+    @Test
+    void shouldReadSlowReaders()
+    {
+        final LoadGenSettings settings = LoadGenSettings.parse(new String[]{
+            "--slow-fraction", "0.1", "--slow-rate", "4096" });
+        assertThat(settings.slowFraction).isEqualTo(0.1);
+        assertThat(settings.slowBytesPerSecond).isEqualTo(4096);
+        assertThat(LoadGenSettings.parse(new String[0]).slowFraction).as("none by default").isZero();
+    }
 }
