@@ -459,6 +459,14 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
+     * @return bytes of the topics' kept newest values, copies out of evicted history; part of {@link #logMemoryUsed()}.
+     */
+    public long logMemoryOfKeptValues()
+    {
+        return logAllocator.pool().looseMemoryUsed();
+    }
+
+    /**
      * @return bytes taken by topic logs.
      */
     public long logMemoryUsed()

@@ -27,6 +27,8 @@ public final class LogSegment
     LogSegment nextInList;
     long retiredEpoch;
     boolean isOvercommit;
+    /** Not one of the pool's segments: a copy of one frame, freed (not reused) once no reader can see it. */
+    boolean isLoose;
     private boolean isFreed;
 
     LogSegment(final int id, final int length)
@@ -38,7 +40,7 @@ public final class LogSegment
     }
 
     /**
-     * @return a dense number from 0, so that a reader can keep per-segment state in an array.
+     * @return a dense number from 0, so that a reader can keep per-segment state in an array; -1 for a loose copy.
      */
     public int id()
     {

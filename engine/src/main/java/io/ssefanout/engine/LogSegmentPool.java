@@ -26,6 +26,7 @@ public final class LogSegmentPool implements AutoCloseable
     private final AtomicCounter segmentsEvicted;
     private final AtomicCounter segmentsOvercommitted;
     private final List<LogSegment> allSegments = new ArrayList<>();
+    private final java.util.Set<LogSegment> looseSegments = new java.util.HashSet<>();
     private volatile LogReader[] readers = new LogReader[0];
     private volatile long epoch;
 
@@ -34,6 +35,7 @@ public final class LogSegmentPool implements AutoCloseable
     private LogSegment free;
     private LogSegment retiredHead;
     private LogSegment retiredTail;
+    private volatile long looseBytes;
     private int madeCount;
     private int freeCount;
     private int retiredCount;
@@ -87,6 +89,15 @@ public final class LogSegmentPool implements AutoCloseable
     public long memoryUsed()
     {
         return memoryBytes.get();
+    }
+
+    /**
+     * @return bytes of the topics' kept newest values (copies out of evicted history), included in
+     *         {@link #memoryUsed()}.
+     */
+    public long looseMemoryUsed()
+    {
+        return looseBytes;
     }
 
     /**
@@ -167,11 +178,28 @@ public final class LogSegmentPool implements AutoCloseable
     }
 
     /**
+     * Sequencer only: memory for one frame copied out of a history (a topic's newest value), outside the pool's
+     * segments but counted in its gauge; give it back with {@link #retire(LogSegment)}.
+     */
+    LogSegment makeLoose(final int length)
+    {
+        final LogSegment segment = new LogSegment(-1, length);
+        segment.isLoose = true;
+        looseSegments.add(segment);
+        memoryBytes.getAndAddRelease(length);
+        looseBytes += length;
+        return segment;
+    }
+
+    /**
      * Sequencer only: a segment leaves its topic's log; it is reused once no reader can still be reading it.
      */
     void retire(final LogSegment segment)
     {
-        unlink(segment);
+        if (!segment.isLoose)
+        {
+            unlink(segment);
+        }
         segment.owner = null;
         final long retiredAt = epoch + 1;
         epoch = retiredAt;
@@ -224,7 +252,14 @@ public final class LogSegmentPool implements AutoCloseable
                 retiredTail = null;
             }
             retiredCount--;
-            if (segment.isOvercommit)
+            if (segment.isLoose)
+            {
+                looseSegments.remove(segment);
+                memoryBytes.getAndAddRelease(-segment.byteBuffer().capacity());
+                looseBytes -= segment.byteBuffer().capacity();
+                segment.free();
+            }
+            else if (segment.isOvercommit)
             {
                 // made beyond the pool while readers lagged: given back to the system, not kept
                 overcommitCount--;
@@ -328,5 +363,10 @@ public final class LogSegmentPool implements AutoCloseable
             segment.free();
         }
         allSegments.clear();
+        for (final LogSegment segment : looseSegments)
+        {
+            segment.free();
+        }
+        looseSegments.clear();
     }
 }

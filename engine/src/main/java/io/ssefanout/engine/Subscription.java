@@ -79,6 +79,7 @@ public final class Subscription
     private boolean isClosed;
 
     private boolean isHeldByWatermark;
+    private NewestFrameCopy[] copies;
     private long rateIntervalNs;
     private long[] nextAllowedNs;
     private long throttledUntilNs = Long.MAX_VALUE;
@@ -369,6 +370,11 @@ public final class Subscription
         if (activeCursor >= 0)
         {
             final TopicFrameLog log = topics[activeCursor].log();
+            final NewestFrameCopy copy = pendingCopy(activeCursor, log);
+            if (null != copy)
+            {
+                return copyRun(log, activeCursor, copy, maxLength);
+            }
             final long frame = frames[activeCursor];
             return singleFrameRun(log, activeCursor, frame, log.position(frame) + frameOffsets[activeCursor], maxLength);
         }
@@ -396,8 +402,10 @@ public final class Subscription
                 continue;
             }
             final TopicFrameLog log = topics[i].log();
-            final long newestFrame = log.firstFrameAfter(frames[i], log.publishedFrameCount(), watermark) - 1;
-            final long newestId = log.eventId(newestFrame);
+            final boolean isCopy = null != copies && null != copies[i];
+            final long newestFrame = isCopy ? frames[i] :
+                log.firstFrameAfter(frames[i], log.publishedFrameCount(), watermark) - 1;
+            final long newestId = isCopy ? id : log.eventId(newestFrame);
             if (nowNs < nextAllowedNs[i])
             {
                 barrier = Math.min(barrier, newestId);
@@ -416,6 +424,10 @@ public final class Subscription
             return 0;
         }
         final TopicFrameLog log = topics[best].log();
+        if (null != copies && null != copies[best])
+        {
+            return copyRun(log, best, copies[best], maxLength);
+        }
         skippedFrames += bestFrame - frames[best];
         frames[best] = bestFrame;
         frameOffsets[best] = 0;
@@ -486,6 +498,12 @@ public final class Subscription
         }
 
         final TopicFrameLog log = topics[cursor].log();
+        final NewestFrameCopy copy = null == copies ? null : copies[cursor];
+        if (null != copy && frames[cursor] == copy.frame)
+        {
+            // checked still published by nextEventId in this call: intact for this epoch
+            return copyRun(log, cursor, copy, maxLength);
+        }
         final long published = log.publishedFrameCount();
         final long firstFrame = frames[cursor];
         if (firstFrame >= published)
@@ -594,7 +612,7 @@ public final class Subscription
             {
                 final long frame = frames[i];
                 final long published = log.publishedFrameCount();
-                if (frame < published)
+                if (frame < published && !(null != copies && null != copies[i]))
                 {
                     final long position = log.position(frame);
                     if (frame < log.firstRetainedFrame())
@@ -624,7 +642,7 @@ public final class Subscription
             {
                 final long frame = frames[i];
                 final long published = log.publishedFrameCount();
-                if (frame < published)
+                if (frame < published && !(null != copies && null != copies[i]))
                 {
                     final long position = log.position(frame);
                     if (frame < log.firstRetainedFrame() || published - frame > log.lagLimitFrames() ||
@@ -709,6 +727,10 @@ public final class Subscription
             nextAllowedNs[cursor] = nowNs + rateIntervalNs;
         }
         frames[cursor] += completed;
+        if (completed > 0 && null != copies)
+        {
+            copies[cursor] = null;
+        }
         final long frameStart = completed > 0 ? runFrameEnds[completed - 1] : runPosition - frameOffsets[cursor];
         frameOffsets[cursor] = completed < runFrameCount ? (int)(consumedEnd - frameStart) : 0;
         activeCursor = frameOffsets[cursor] > 0 ? cursor : -1;
@@ -822,6 +844,16 @@ public final class Subscription
         {
             return NONE;
         }
+        final NewestFrameCopy copy = pendingCopy(cursor, log);
+        if (null != copy)
+        {
+            if (copy.eventId > watermark)
+            {
+                isHeldByWatermark = true;
+                return HELD;
+            }
+            return copy.eventId;
+        }
         final long frame = frames[cursor];
         if (frame >= log.publishedFrameCount())
         {
@@ -850,8 +882,59 @@ public final class Subscription
                 final long published = log.publishedFrameCount();
                 frames[i] = published > 0 && published - 1 >= log.firstRetainedFrame() ? published - 1 : published;
                 frameOffsets[i] = 0;
+                final NewestFrameCopy copy = log.newestCopy();
+                if (frames[i] == published && null != copy && copy.frame == published - 1)
+                {
+                    // the history was evicted but the current value was kept: it opens the snapshot
+                    if (null == copies)
+                    {
+                        copies = new NewestFrameCopy[topics.length];
+                    }
+                    copies[i] = copy;
+                    frames[i] = copy.frame;
+                }
             }
         }
+    }
+
+    /**
+     * @return the copy cursor {@code cursor} is to send next, still published (so intact for this epoch), or null;
+     *         a copy that was replaced is dropped and the cursor moves past it.
+     */
+    private NewestFrameCopy pendingCopy(final int cursor, final TopicFrameLog log)
+    {
+        if (null == copies || null == copies[cursor])
+        {
+            return null;
+        }
+        final NewestFrameCopy copy = copies[cursor];
+        if (frames[cursor] == copy.frame && log.newestCopy() == copy)
+        {
+            return copy;
+        }
+        copies[cursor] = null;
+        if (frames[cursor] == copy.frame && 0 == frameOffsets[cursor])
+        {
+            // a newer frame came and is in the history: the snapshot value is simply the next one
+            frames[cursor] = copy.frame + 1;
+        }
+        return null;
+    }
+
+    private int copyRun(final TopicFrameLog log, final int cursor, final NewestFrameCopy copy, final int maxLength)
+    {
+        final int start = frameOffsets[cursor];
+        runFrameEnds[0] = copy.length;
+        runFrameIds[0] = copy.eventId;
+        runFrameIngestTimes[0] = copy.ingestTimeNs;
+        runFrameCount = 1;
+        runSegment = copy.segment;
+        runLog = log;
+        runCursor = cursor;
+        runPosition = start;
+        runOffset = start;
+        runLength = Math.min(copy.length - start, maxLength);
+        return runLength;
     }
 
     private void position(final long lastEventId)

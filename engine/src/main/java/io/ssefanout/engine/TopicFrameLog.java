@@ -53,8 +53,7 @@ public final class TopicFrameLog
     private int claimedOffset;
     private long claimedPosition;
 
-    private byte[] newestFrame;
-    private int newestFrameLength;
+    private volatile NewestFrameCopy newestCopy;
     private long newestFrameEventId = -1;
     private long newestFrameIngestTimeNs;
 
@@ -235,18 +234,14 @@ public final class TopicFrameLog
     }
 
     /**
-     * The newest frame when eviction has taken it from the history, for snapshots; sequencer thread.
+     * The newest frame when eviction has taken it from the history, for snapshots. Any thread; a reader uses it only
+     * inside its {@link LogReader} epoch, and only while its frame is still the newest published.
      *
-     * @return the frame bytes (the first {@link #newestFrameCopyLength()}), or null while the history holds it.
+     * @return the copy, or null while the history holds the newest frame (or nothing was published).
      */
-    byte[] newestFrameCopy()
+    public NewestFrameCopy newestCopy()
     {
-        return newestFrameLength > 0 ? newestFrame : null;
-    }
-
-    int newestFrameCopyLength()
-    {
-        return newestFrameLength;
+        return newestCopy;
     }
 
     /**
@@ -334,7 +329,7 @@ public final class TopicFrameLog
         frameCount++;
         newestFrameEventId = eventId;
         newestFrameIngestTimeNs = ingestTimeNs;
-        newestFrameLength = 0;
+        dropNewestCopy();
         publishedPosition = tailPosition;
         publishedFrameCount = frameCount;
     }
@@ -392,8 +387,7 @@ public final class TopicFrameLog
         {
             releaseHeadSegment();
         }
-        newestFrame = null;
-        newestFrameLength = 0;
+        dropNewestCopy();
     }
 
     private void retain(final int frameLength, final long nowNs)
@@ -484,21 +478,30 @@ public final class TopicFrameLog
     {
         final long frame = frameCount - 1;
         final int length = frameLength(frame);
-        if (null == newestFrame || newestFrame.length < length)
-        {
-            newestFrame = new byte[length];
-        }
+        final LogSegment copy = pool.makeLoose(length);
         long position = position(frame);
         int done = 0;
         while (done < length)
         {
             final int offset = offset(position);
             final int part = Math.min(length - done, segmentMask + 1 - offset);
-            segment(position).buffer().getBytes(offset, newestFrame, done, part);
+            copy.buffer().putBytes(done, segment(position).buffer(), offset, part);
             done += part;
             position += part;
         }
-        newestFrameLength = length;
+        dropNewestCopy();
+        newestCopy = new NewestFrameCopy(copy, frame, newestFrameEventId, newestFrameIngestTimeNs, length);
+    }
+
+    private void dropNewestCopy()
+    {
+        final NewestFrameCopy copy = newestCopy;
+        if (null != copy)
+        {
+            // unpublished first, then retired: a reader that still sees it entered its epoch before the retirement
+            newestCopy = null;
+            pool.retire(copy.segment);
+        }
     }
 
     private static int slot(final long[] entries, final long frame)

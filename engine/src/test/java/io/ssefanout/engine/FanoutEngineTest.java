@@ -336,6 +336,46 @@ class FanoutEngineTest
     }
 
     @Test
+    void shouldOpenASnapshotWithTheKeptValueOfATopicWhoseHistoryWasEvicted()
+    {
+        final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir).chunked(false)
+            .logSegmentLength(4096).logMemoryMax(16 * 4096).payloadMaxLength(1024);
+        try (FanoutEngine engine = FanoutEngine.launch(ctx))
+        {
+            final long[] ids = new long[1000];
+            for (int i = 0; i < ids.length; i++)
+            {
+                ids[i] = publish(engine, engine.topic("sym." + i), "value of " + i);
+            }
+            awaitSequenced(engine, ids[ids.length - 1]);
+            final Topic evicted = engine.topic("sym.3");
+            final Topic retained = engine.topic("sym.999");
+            assertThat(evicted.log().firstRetainedFrame()).as("sym.3's history was evicted")
+                .isEqualTo(evicted.log().publishedFrameCount());
+
+            final Subscription snapshot = engine.subscribe(new Topic[]{ retained, evicted }, -1, true);
+            final List<String> received = new ArrayList<>();
+            final FrameRunHandler handler = (topic, segment, offset, length) ->
+            {
+                received.add(segment.buffer().getStringWithoutLengthUtf8(offset, length));
+                return length;
+            };
+            while (Subscription.POLL_SENT == snapshot.poll(handler, 1 << 20, System.nanoTime(), null))
+            {
+                assertThat(received.size()).isLessThanOrEqualTo(2);
+            }
+            assertThat(received).as("the evicted topic's kept value first (older id), then the other's").containsExactly(
+                "id: " + ids[3] + "\ndata: value of 3\n\n", "id: " + ids[999] + "\ndata: value of 999\n\n");
+
+            final long live = publish(engine, evicted, "live");
+            awaitSequenced(engine, live);
+            received.clear();
+            assertThat(snapshot.poll(handler, 1 << 20, System.nanoTime(), null)).isEqualTo(Subscription.POLL_SENT);
+            assertThat(received).containsExactly("id: " + live + "\ndata: live\n\n");
+        }
+    }
+
+    @Test
     void shouldPublishTo100000NewTopicsInASmallPoolEvictingHistoryAndRefusingNothing()
     {
         final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir).chunked(false).ringSize(1024)
@@ -358,7 +398,10 @@ class FanoutEngineTest
                 ids[i] = id;
             }
             awaitSequenced(engine, ids[topics - 1]);
-            assertThat(engine.logMemoryUsed()).as("within the pool").isLessThanOrEqualTo(256L * 4096);
+            assertThat(engine.logMemoryUsed() - engine.logMemoryOfKeptValues()).as("segments within the pool")
+                .isLessThanOrEqualTo(256L * 4096);
+            assertThat(engine.logMemoryOfKeptValues()).as("each evicted topic keeps its newest frame, about 150 bytes")
+                .isBetween(90_000L * 140, 100_000L * 170);
             assertThat(engine.counters().get(EngineCounterDescriptor.LOG_SEGMENTS_EVICTED).get()).isGreaterThan(90_000);
             assertThat(engine.counters().get(EngineCounterDescriptor.TOPICS).get()).isEqualTo(topics);
 
