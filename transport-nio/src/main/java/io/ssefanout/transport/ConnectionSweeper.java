@@ -29,7 +29,7 @@ final class ConnectionSweeper
     /** The same frames for close-delimited (HTTP/1.0) streams. */
     private final ByteBuffer plainHeartbeat;
     private final ByteBuffer plainTokenExpiredFrame;
-    private boolean isDrained;
+    private volatile long drainedGeneration = -1;
 
     ConnectionSweeper(
         final FanoutServer.Context ctx,
@@ -61,11 +61,13 @@ final class ConnectionSweeper
      */
     boolean isDrained()
     {
-        return isDrained;
+        return drainState.isDraining() && drainedGeneration == drainState.generation();
     }
 
     int sweep()
     {
+        // read first: this sweep may only vouch for the generation that was current before it looked at anything
+        final long generation = drainState.generation();
         int workCount = 0;
         int busy = 0;
         final long nowMs = epochClock.time();
@@ -117,7 +119,7 @@ final class ConnectionSweeper
         }
         if (drainState.isDraining())
         {
-            isDrained = 0 == busy && 0 == writer.backlogCount();
+            drainedGeneration = 0 == busy && 0 == writer.backlogCount() ? generation : -1;
         }
         return workCount;
     }

@@ -188,6 +188,11 @@ public final class FanoutServer implements AutoCloseable
         engine.stopIngest(Math.max(0, deadlineNs - System.nanoTime()));
         for (final IoAgent agent : ioAgents)
         {
+            // the ring is sequenced now: a drain reported before this may have missed its last events
+            agent.startDraining();
+        }
+        for (final IoAgent agent : ioAgents)
+        {
             while (!agent.isDrained() && System.nanoTime() < deadlineNs)
             {
                 agent.wake();
