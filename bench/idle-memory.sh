@@ -10,15 +10,8 @@ pid=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18083/health > /dev/null && break; sleep 0.1; done
 curl -sf -d warm http://127.0.0.1:18083/publish/idle > /dev/null
 
-measure() {
-  jcmd "$pid" GC.run > /dev/null
-  local heap direct rss
-  heap=$(jcmd "$pid" GC.heap_info | grep -E 'PSYoungGen|ParOldGen' | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | paste -sd+ | bc)
-  direct=$(jcmd "$pid" VM.native_memory summary | grep -A1 -E '^-\s+Other' | grep -oE 'committed=[0-9]+KB' | head -1 | grep -oE '[0-9]+')
-  rss=$(grep VmRSS /proc/$pid/status | grep -oE '[0-9]+')
-  echo "$heap $direct $rss"
-}
-read -r heap0 direct0 rss0 <<< "$(measure)"
+. "$(dirname "$0")/memory-lib.sh"
+read -r heap0 direct0 rss0 <<< "$(measure "$pid")"
 
 python3 - "$n" "$dir/ready" "$dir/done" <<'PY' &
 import socket, sys, os, time
@@ -42,7 +35,7 @@ PY
 clients=$!
 for _ in $(seq 600); do [ -e "$dir/ready" ] && break; sleep 0.1; done
 open=$(curl -s http://127.0.0.1:18083/metrics | awk '/^fanout_subscribers_open /{print $2}')
-read -r heap1 direct1 rss1 <<< "$(measure)"
+read -r heap1 direct1 rss1 <<< "$(measure "$pid")"
 touch "$dir/done"; wait "$clients" || true
 kill -TERM "$pid"; wait "$pid" || true
 

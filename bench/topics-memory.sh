@@ -13,15 +13,8 @@ trap 'kill $pid 2> /dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18083/health > /dev/null && break; sleep 0.1; done
 curl -sf -d warm http://127.0.0.1:18083/publish/warm > /dev/null
 
-measure() {
-  jcmd "$pid" GC.run > /dev/null
-  local heap direct rss
-  heap=$(jcmd "$pid" GC.heap_info | grep -E 'PSYoungGen|ParOldGen' | grep -oE 'used [0-9]+K' | grep -oE '[0-9]+' | paste -sd+ | bc)
-  direct=$(jcmd "$pid" VM.native_memory summary | grep -A1 -E '^-\s+Other' | grep -oE 'committed=[0-9]+KB' | head -1 | grep -oE '[0-9]+')
-  rss=$(grep VmRSS /proc/$pid/status | grep -oE '[0-9]+')
-  echo "$heap $direct $rss"
-}
-read -r heap0 direct0 rss0 <<< "$(measure)"
+. "$(dirname "$0")/memory-lib.sh"
+read -r heap0 direct0 rss0 <<< "$(measure "$pid")"
 
 seconds=$(taskset -c 1 python3 - "$n" <<'PY'
 import http.client, json, sys, time, urllib.request
@@ -50,7 +43,7 @@ while True:
 print("%.2f" % (time.monotonic() - start))
 PY
 )
-read -r heap1 direct1 rss1 <<< "$(measure)"
+read -r heap1 direct1 rss1 <<< "$(measure "$pid")"
 committed=$(jcmd "$pid" GC.heap_info | grep -E 'PSYoungGen|ParOldGen' | grep -oE 'total [0-9]+K' | grep -oE '[0-9]+' | paste -sd+ | bc)
 metrics=$(curl -sf http://127.0.0.1:18083/metrics | grep -E '^fanout_(topics|log_memory_bytes|log_segments_evicted_total|log_segments_overcommitted_total) ')
 echo "topics published: $n in ${seconds}s (first event of each, batches of 1000, until sequenced)"
