@@ -298,6 +298,8 @@ class RequestFramingTest
 
         final long first = ServerFixture.publish(server, "r", "one");
         final long second = ServerFixture.publish(server, "r", "two");
+        // a resume point the sequencer has not reached yet is unknown to a subscription (reset): wait for it
+        ServerFixture.await(() -> server.engine().sequencer().publishedEventId() >= second, 5000, "events sequenced");
         final String encodedFirst = String.valueOf(first).chars().mapToObj(c -> "%" + Integer.toHexString(c))
             .reduce("", String::concat);
         final SseClient resumed = subscribe("/sse/r?lastEventId=" + encodedFirst);
