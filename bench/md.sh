@@ -57,6 +57,9 @@ for r in $(seq "$repeat"); do
     --custom-md-sub 'http://127.0.0.1:18083/sse?topics={topics}' \
     --no-probe --scenarios "" --md "$md" --duration "$duration" --warmup "$warmup" \
     --out "$out/run$r") > "$out/raw/run$r.log" 2>&1
+  # the per-scenario logs and nginx's prefix stay on this machine (raw/ is ignored); the JSON rows are kept
+  mkdir -p "$out/raw/run$r"
+  find "$out/run$r/run" -maxdepth 1 \( -name '*.log' -o -name 'nchan-prefix' \) -exec mv {} "$out/raw/run$r/" \;
   runs+=("$out/run$r/results.jsonl")
 done
 python3 "$repo/bench/md_ratios.py" "${runs[@]}" | tee "$out/summary.md"
