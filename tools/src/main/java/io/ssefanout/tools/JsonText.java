@@ -35,4 +35,13 @@ final class JsonText
         }
         return out.append('"').toString();
     }
+
+    /**
+     * Append {@code "name":value,} to an object being built: numbers as they are, anything else as a string.
+     */
+    static void field(final StringBuilder json, final String name, final Object value)
+    {
+        json.append('"').append(name).append("\":");
+        json.append(value instanceof Number ? String.valueOf(value) : quote(String.valueOf(value))).append(',');
+    }
 }

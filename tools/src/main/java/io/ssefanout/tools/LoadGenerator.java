@@ -321,15 +321,7 @@ final class LoadGenerator
             {
                 continue;
             }
-            long lost = 0;
-            for (int seq = 0; seq < totalEvents; seq++)
-            {
-                final int topic = topicOfSeq[seq];
-                if (topic >= 0 && Arrays.binarySearch(connection.topics, topic) >= 0 && !connection.seen.get(seq))
-                {
-                    lost++;
-                }
-            }
+            final long lost = connection.missing(topicOfSeq, totalEvents);
             missing += lost;
             connectionsWithLoss += lost > 0 ? 1 : 0;
         }
@@ -342,53 +334,53 @@ final class LoadGenerator
         final long expected = expectedDeliveries();
 
         final StringBuilder json = new StringBuilder("{");
-        field(json, "label", settings.label);
-        field(json, "tool", "fanout-loadgen");
-        field(json, "sub_url", settings.subUrl);
-        field(json, "pub_url", settings.pubUrl);
-        field(json, "topics", settings.topicCount);
-        field(json, "topics_per_conn", settings.minTopicsPerConnection + "-" + settings.maxTopicsPerConnection);
-        field(json, "conns_target", settings.connections);
-        field(json, "conns_established", established);
-        field(json, "conns_closed_by_server", closedByServer);
-        field(json, "slow_conns", slowConnections);
-        field(json, "slow_rate_bytes_per_s", settings.slowBytesPerSecond);
-        field(json, "slow_closed_by_server", slowClosedByServer);
-        field(json, "slow_deliveries", slowDeliveries);
-        field(json, "slow_staleness_p50_us", slowLatency.getValueAtPercentile(50) / 1000);
-        field(json, "slow_staleness_p99_us", slowLatency.getValueAtPercentile(99) / 1000);
-        field(json, "connect_s", round(connectSeconds));
-        field(json, "rate_target", settings.ratePerSecond);
-        field(json, "size", settings.size);
-        field(json, "warmup_s", settings.warmupSeconds);
-        field(json, "duration_s", settings.durationSeconds);
-        field(json, "published", published);
-        field(json, "pub_errors", publisher.errorCount());
-        field(json, "pub_lag_p50_us", publisher.publishLag().getValueAtPercentile(50) / 1000);
-        field(json, "pub_lag_p99_us", publisher.publishLag().getValueAtPercentile(99) / 1000);
-        field(json, "expected_deliveries", expected);
-        field(json, "deliveries", deliveries);
-        field(json, "missing", missing);
-        field(json, "duplicates", duplicates);
-        field(json, "conns_with_missing", connectionsWithLoss);
-        field(json, "window_s", round(windowSeconds));
-        field(json, "window_deliveries", windowDeliveries);
-        field(json, "deliveries_per_s", Math.round(deliveriesPerSecond));
-        field(json, "target_deliveries_per_s", expected * settings.ratePerSecond / Math.max(1, totalEvents));
-        field(json, "lat_p50_us", latency.getValueAtPercentile(50) / 1000);
-        field(json, "lat_p90_us", latency.getValueAtPercentile(90) / 1000);
-        field(json, "lat_p99_us", latency.getValueAtPercentile(99) / 1000);
-        field(json, "lat_p999_us", latency.getValueAtPercentile(99.9) / 1000);
-        field(json, "lat_max_us", latency.getMaxValue() / 1000);
-        field(json, "server_cpu_ms", cpuMicros >= 0 ? cpuMicros / 1000 : -1);
-        field(json, "server_cpu_util", cpuMicros >= 0 && windowSeconds > 0 ? round(cpuMicros / 1e6 / windowSeconds) : -1);
-        field(json, "server_cpu_us_per_1k", cpuMicros >= 0 && windowDeliveries > 0 ?
+        JsonText.field(json, "label", settings.label);
+        JsonText.field(json, "tool", "fanout-loadgen");
+        JsonText.field(json, "sub_url", settings.subUrl);
+        JsonText.field(json, "pub_url", settings.pubUrl);
+        JsonText.field(json, "topics", settings.topicCount);
+        JsonText.field(json, "topics_per_conn", settings.minTopicsPerConnection + "-" + settings.maxTopicsPerConnection);
+        JsonText.field(json, "conns_target", settings.connections);
+        JsonText.field(json, "conns_established", established);
+        JsonText.field(json, "conns_closed_by_server", closedByServer);
+        JsonText.field(json, "slow_conns", slowConnections);
+        JsonText.field(json, "slow_rate_bytes_per_s", settings.slowBytesPerSecond);
+        JsonText.field(json, "slow_closed_by_server", slowClosedByServer);
+        JsonText.field(json, "slow_deliveries", slowDeliveries);
+        JsonText.field(json, "slow_staleness_p50_us", slowLatency.getValueAtPercentile(50) / 1000);
+        JsonText.field(json, "slow_staleness_p99_us", slowLatency.getValueAtPercentile(99) / 1000);
+        JsonText.field(json, "connect_s", round(connectSeconds));
+        JsonText.field(json, "rate_target", settings.ratePerSecond);
+        JsonText.field(json, "size", settings.size);
+        JsonText.field(json, "warmup_s", settings.warmupSeconds);
+        JsonText.field(json, "duration_s", settings.durationSeconds);
+        JsonText.field(json, "published", published);
+        JsonText.field(json, "pub_errors", publisher.errorCount());
+        JsonText.field(json, "pub_lag_p50_us", publisher.publishLag().getValueAtPercentile(50) / 1000);
+        JsonText.field(json, "pub_lag_p99_us", publisher.publishLag().getValueAtPercentile(99) / 1000);
+        JsonText.field(json, "expected_deliveries", expected);
+        JsonText.field(json, "deliveries", deliveries);
+        JsonText.field(json, "missing", missing);
+        JsonText.field(json, "duplicates", duplicates);
+        JsonText.field(json, "conns_with_missing", connectionsWithLoss);
+        JsonText.field(json, "window_s", round(windowSeconds));
+        JsonText.field(json, "window_deliveries", windowDeliveries);
+        JsonText.field(json, "deliveries_per_s", Math.round(deliveriesPerSecond));
+        JsonText.field(json, "target_deliveries_per_s", expected * settings.ratePerSecond / Math.max(1, totalEvents));
+        JsonText.field(json, "lat_p50_us", latency.getValueAtPercentile(50) / 1000);
+        JsonText.field(json, "lat_p90_us", latency.getValueAtPercentile(90) / 1000);
+        JsonText.field(json, "lat_p99_us", latency.getValueAtPercentile(99) / 1000);
+        JsonText.field(json, "lat_p999_us", latency.getValueAtPercentile(99.9) / 1000);
+        JsonText.field(json, "lat_max_us", latency.getMaxValue() / 1000);
+        JsonText.field(json, "server_cpu_ms", cpuMicros >= 0 ? cpuMicros / 1000 : -1);
+        JsonText.field(json, "server_cpu_util", cpuMicros >= 0 && windowSeconds > 0 ? round(cpuMicros / 1e6 / windowSeconds) : -1);
+        JsonText.field(json, "server_cpu_us_per_1k", cpuMicros >= 0 && windowDeliveries > 0 ?
             round(cpuMicros * 1000.0 / windowDeliveries) : -1);
-        field(json, "server_write_syscalls_per_delivery", writes >= 0 && windowDeliveries > 0 ?
+        JsonText.field(json, "server_write_syscalls_per_delivery", writes >= 0 && windowDeliveries > 0 ?
             round((double)writes / windowDeliveries) : -1);
-        field(json, "server_writes_source", null != settings.serverMetricsUrl ? "metrics" : "proc");
-        field(json, "server_rss_peak_kb", rssPeakKb);
-        field(json, "first_error", publisher.firstError());
+        JsonText.field(json, "server_writes_source", null != settings.serverMetricsUrl ? "metrics" : "proc");
+        JsonText.field(json, "server_rss_peak_kb", rssPeakKb);
+        JsonText.field(json, "first_error", publisher.firstError());
         json.setLength(json.length() - 1);
         json.append('}');
 
@@ -409,20 +401,6 @@ final class LoadGenerator
     private static double round(final double value)
     {
         return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static void field(final StringBuilder json, final String name, final Object value)
-    {
-        json.append('"').append(name).append("\":");
-        if (value instanceof Number)
-        {
-            json.append(value);
-        }
-        else
-        {
-            json.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        json.append(',');
     }
 
     /**
@@ -486,7 +464,7 @@ final class LoadGenerator
                 int next = 0;
                 int pending = 0;
                 long localDeliveries = 0;
-                final List<SelectionKey> paused = new ArrayList<>();
+                final SlowReaders slowReaders = new SlowReaders(settings.slowBytesPerSecond);
                 while (isRunning)
                 {
                     while (next < mine.size() && pending < settings.maxPendingConnects / settings.ioThreads + 1)
@@ -502,7 +480,10 @@ final class LoadGenerator
                         }
                     }
                     selector.select(10);
-                    refillSlowReaders(paused, mine);
+                    if (settings.slowFraction > 0)
+                    {
+                        slowReaders.refill(mine, System.nanoTime());
+                    }
                     final var keys = selector.selectedKeys().iterator();
                     while (keys.hasNext())
                     {
@@ -532,21 +513,18 @@ final class LoadGenerator
                                 buffer.clear();
                                 if (connection.isSlow)
                                 {
-                                    if (connection.readBudget <= 0)
+                                    final int limit = slowReaders.readLimit(key, connection, buffer.capacity());
+                                    if (0 == limit)
                                     {
-                                        // out of budget: stop reading until it refills, so the server sees a full socket
-                                        key.interestOps(0);
-                                        connection.isPaused = true;
-                                        paused.add(key);
                                         continue;
                                     }
-                                    buffer.limit((int)Math.min(buffer.capacity(), connection.readBudget));
+                                    buffer.limit(limit);
                                 }
                                 final int n = connection.channel.read(buffer);
                                 final long nowNs = System.nanoTime();
-                                if (connection.isSlow && n > 0)
+                                if (connection.isSlow)
                                 {
-                                    connection.readBudget -= n;
+                                    slowReaders.onRead(connection, n);
                                 }
                                 if (n < 0)
                                 {
@@ -589,50 +567,6 @@ final class LoadGenerator
             catch (final IOException ex)
             {
                 throw new java.io.UncheckedIOException(ex);
-            }
-        }
-
-        /**
-         * Give each slow reader what its rate earned since last time, and resume reading the ones that have some.
-         */
-        private void refillSlowReaders(final List<SelectionKey> paused, final List<SubscriberConnection> mine)
-        {
-            if (settings.slowFraction <= 0)
-            {
-                return;
-            }
-            final long nowNs = System.nanoTime();
-            for (final SubscriberConnection connection : mine)
-            {
-                if (connection.isSlow)
-                {
-                    if (0 == connection.budgetRefilledNs)
-                    {
-                        connection.budgetRefilledNs = nowNs;
-                    }
-                    final long earned = (nowNs - connection.budgetRefilledNs) * settings.slowBytesPerSecond / 1_000_000_000L;
-                    if (earned > 0)
-                    {
-                        // at most a second's worth banked, so a slow reader never bursts
-                        connection.readBudget = Math.min(settings.slowBytesPerSecond, connection.readBudget + earned);
-                        connection.budgetRefilledNs = nowNs;
-                    }
-                }
-            }
-            for (int i = paused.size() - 1; i >= 0; i--)
-            {
-                final SelectionKey key = paused.get(i);
-                final SubscriberConnection connection = (SubscriberConnection)key.attachment();
-                if (!key.isValid())
-                {
-                    paused.remove(i);
-                }
-                else if (connection.readBudget > 0)
-                {
-                    key.interestOps(SelectionKey.OP_READ);
-                    connection.isPaused = false;
-                    paused.remove(i);
-                }
             }
         }
 

@@ -3,6 +3,7 @@ package io.ssefanout.tools;
 import org.HdrHistogram.Histogram;
 
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.BitSet;
 
 /**
@@ -211,5 +212,24 @@ final class SubscriberConnection
             return hasDigit ? value : -1;
         }
         return -1;
+    }
+
+    /**
+     * @param topicOfSeq each published event's topic index (-1 for none).
+     * @param totalEvents events published.
+     * @return events of the topics this connection watches that it never received.
+     */
+    long missing(final int[] topicOfSeq, final int totalEvents)
+    {
+        long lost = 0;
+        for (int seq = 0; seq < totalEvents; seq++)
+        {
+            final int topic = topicOfSeq[seq];
+            if (topic >= 0 && Arrays.binarySearch(topics, topic) >= 0 && !seen.get(seq))
+            {
+                lost++;
+            }
+        }
+        return lost;
     }
 }
