@@ -117,11 +117,12 @@ public final class Subscription
         this.isMultiTopic = topics.length > 1;
         this.isDirtyTracked = !isReaderOwned;
         this.lastDeliveredEventId = lastEventId;
-        position(lastEventId);
+        isResetRequired = StartPosition.afterResumePoint(sequencer, topics, topicCount, frames, lastEventId);
+        resetFromEventId = isResetRequired ? lastEventId : -1;
         if (isSnapshot && (lastEventId < 0 || isResetRequired))
         {
             // the current value of each topic first (its newest frame, as encoded in the log), then live
-            positionAtNewest();
+            copies = StartPosition.atNewest(topics, topicCount, frames, frameOffsets, copies);
         }
         for (int i = 0; i < topicCount; i++)
         {
@@ -184,7 +185,7 @@ public final class Subscription
         }
         final int cursor = topicCount++;
         topics[cursor] = topic;
-        frames[cursor] = startFrame(topic.log(), lastDeliveredEventId);
+        frames[cursor] = StartPosition.firstAfter(topic.log(), lastDeliveredEventId);
         frameOffsets[cursor] = 0;
         isMultiTopic = true;
         markDirty(cursor);
@@ -213,24 +214,6 @@ public final class Subscription
         final int cursor = dirtyCursors[slot];
         isDirty[cursor] = false;
         dirtyCursors[slot] = dirtyCursors[--dirtyCount];
-    }
-
-    private static long startFrame(final TopicFrameLog log, final long afterEventId)
-    {
-        if (null == log)
-        {
-            return 0;
-        }
-        while (true)
-        {
-            final long published = log.publishedFrameCount();
-            final long oldest = Math.min(log.firstRetainedFrame(), published);
-            final long first = afterEventId < 0 ? oldest : log.firstFrameAfter(oldest, published, afterEventId);
-            if (log.firstRetainedFrame() <= oldest)
-            {
-                return first;
-            }
-        }
     }
 
     /**
@@ -600,30 +583,11 @@ public final class Subscription
      * Bytes published to this subscription's topics that it has not consumed yet. Control path (called when a
      * connection is blocked), reads each log's index.
      *
-     * @return unsent bytes, summed over the topics.
+     * @return unsent bytes, summed over the topics; {@link Long#MAX_VALUE} if some are no longer retained.
      */
     public long unsentBytes()
     {
-        long unsent = 0;
-        for (int i = 0; i < topicCount; i++)
-        {
-            final TopicFrameLog log = topics[i].log();
-            if (null != log)
-            {
-                final long frame = frames[i];
-                final long published = log.publishedFrameCount();
-                if (frame < published && !(null != copies && null != copies[i]))
-                {
-                    final long position = log.position(frame);
-                    if (frame < log.firstRetainedFrame())
-                    {
-                        return Long.MAX_VALUE;
-                    }
-                    unsent += log.publishedPosition() - (position + frameOffsets[i]);
-                }
-            }
-        }
-        return unsent;
+        return CursorLag.unsentBytes(topics, topicCount, frames, frameOffsets, copies);
     }
 
     /**
@@ -635,25 +599,7 @@ public final class Subscription
      */
     public boolean isBeyondLagLimit()
     {
-        for (int i = 0; i < topicCount; i++)
-        {
-            final TopicFrameLog log = topics[i].log();
-            if (null != log)
-            {
-                final long frame = frames[i];
-                final long published = log.publishedFrameCount();
-                if (frame < published && !(null != copies && null != copies[i]))
-                {
-                    final long position = log.position(frame);
-                    if (frame < log.firstRetainedFrame() || published - frame > log.lagLimitFrames() ||
-                        log.publishedPosition() - position > log.lagLimitBytes())
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return CursorLag.isBeyondLagLimit(topics, topicCount, frames, copies);
     }
 
     /**
@@ -872,31 +818,6 @@ public final class Subscription
         return eventId;
     }
 
-    private void positionAtNewest()
-    {
-        for (int i = 0; i < topicCount; i++)
-        {
-            final TopicFrameLog log = topics[i].log();
-            if (null != log)
-            {
-                final long published = log.publishedFrameCount();
-                frames[i] = published > 0 && published - 1 >= log.firstRetainedFrame() ? published - 1 : published;
-                frameOffsets[i] = 0;
-                final NewestFrameCopy copy = log.newestCopy();
-                if (frames[i] == published && null != copy && copy.frame == published - 1)
-                {
-                    // the history was evicted but the current value was kept: it opens the snapshot
-                    if (null == copies)
-                    {
-                        copies = new NewestFrameCopy[topics.length];
-                    }
-                    copies[i] = copy;
-                    frames[i] = copy.frame;
-                }
-            }
-        }
-    }
-
     /**
      * @return the copy cursor {@code cursor} is to send next, still published (so intact for this epoch), or null;
      *         a copy that was replaced is dropped and the cursor moves past it.
@@ -935,49 +856,5 @@ public final class Subscription
         runOffset = start;
         runLength = Math.min(copy.length - start, maxLength);
         return runLength;
-    }
-
-    private void position(final long lastEventId)
-    {
-        final long historyFloor = sequencer.historyFloorEventId();
-        final long watermark = sequencer.publishedEventId();
-        if (lastEventId >= 0 && (lastEventId < historyFloor || lastEventId > watermark))
-        {
-            isResetRequired = true;
-        }
-
-        for (int i = 0; i < topicCount; i++)
-        {
-            final TopicFrameLog log = topics[i].log();
-            if (null == log)
-            {
-                frames[i] = 0;
-                continue;
-            }
-
-            while (true)
-            {
-                final long published = log.publishedFrameCount();
-                if (lastEventId < 0 || lastEventId > watermark || 0 == published)
-                {
-                    frames[i] = published;
-                    break;
-                }
-                final long oldest = Math.min(log.firstRetainedFrame(), published);
-                final long droppedEventId = log.droppedEventId();
-                final long first = log.firstFrameAfter(oldest, published, lastEventId);
-                if (log.firstRetainedFrame() <= oldest)
-                {
-                    // events after the resume point have left the history: the client must be told
-                    isResetRequired |= droppedEventId > lastEventId;
-                    frames[i] = first;
-                    break;
-                }
-            }
-        }
-        if (isResetRequired)
-        {
-            resetFromEventId = lastEventId;
-        }
     }
 }
