@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Socket writes through {@code send(2)} (bundled JNI library, Linux x86-64), for the hot path of writing frames from
+ * Socket writes through {@code send(2)} and {@code sendmsg(2)} (bundled JNI library, Linux x86-64), for the hot path of writing frames from
  * the shared logs. NIO's {@link SocketChannel#write} is {@code write(2)}: the same TCP work behind the VFS layer,
  * plus two locks per call; on a write-per-delivery load that entry is ~5 % of the server's CPU.
  * <p>
@@ -104,7 +104,29 @@ final class NativeSend
         return result;
     }
 
+    /**
+     * Send several slices of memory in one {@code sendmsg(2)}, without blocking. Hot path.
+     *
+     * @param fd            the socket.
+     * @param iovecsAddress address of {@code count} {@code struct iovec} (address, length: 8 bytes each), in memory
+     *                      that stays valid during the call, as the slices do.
+     * @param count         slices, at most {@link GatheredWrite#SLICES_MAX}.
+     * @return bytes sent, 0 when the socket's buffer is full.
+     * @throws IOException when the connection is broken.
+     */
+    static int sendGathered(final int fd, final long iovecsAddress, final int count) throws IOException
+    {
+        final int result = sendGathered0(fd, iovecsAddress, count);
+        if (result < 0)
+        {
+            throw new IOException("sendmsg: errno " + -result);
+        }
+        return result;
+    }
+
     private static native int send0(int fd, long address, int length);
+
+    private static native int sendGathered0(int fd, long iovecsAddress, int count);
 
     private static void loadLibrary() throws IOException
     {

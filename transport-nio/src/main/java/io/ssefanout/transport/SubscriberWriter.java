@@ -43,11 +43,16 @@ final class SubscriberWriter
     /** Where a close-delimited stream's runs are copied without chunk framing; allocated for the first one. */
     private ByteBuffer plainRunByteBuffer;
     private UnsafeBuffer plainRunBuffer;
-    private final FrameRunHandler runHandler = this::sendRun;
-    private ByteBuffer[] segmentViews = new ByteBuffer[64];
+    private final GatheredWrite gather;
+    private final FrameRunHandler gatherHandler = this::gatherRun;
+    private final FrameRunHandler plainRunHandler = this::onPlainRun;
     private TopicSubscribers[] movedTopics = new TopicSubscribers[64];
-    /** The connection {@link #runHandler} writes to, set around each {@link Subscription#poll}. */
+    /** The close-delimited connection {@link #plainRunHandler} writes to, set around its {@link Subscription#poll}. */
     private Connection writingConnection;
+    /** The last write took less than offered (the rest is pending on the connection). */
+    private boolean isShortWrite;
+    /** The last write's subscription completed a skip the client may need to be told of. */
+    private boolean isSkipCompleted;
 
     SubscriberWriter(
         final FanoutServer.Context ctx,
@@ -70,6 +75,7 @@ final class SubscriberWriter
         this.latencyHistogram = latencyHistogram;
         this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
         this.writeMaxLength = ctx.writeMaxLength();
+        this.gather = new GatheredWrite(writeMaxLength);
     }
 
     /**
@@ -220,13 +226,12 @@ final class SubscriberWriter
     }
 
     /**
-     * Write a subscriber what it is owed: its pending control bytes first, then runs of frames from the logs through
-     * {@link Subscription#poll}. Hot path.
+     * Write a subscriber what it is owed: its pending control bytes first, then the runs of frames from the logs that
+     * {@link Subscription#poll} hands out, gathered into one syscall per write. Hot path.
      */
     void writeSubscriber(final Connection connection)
     {
         final Subscription subscription = connection.subscription;
-        writingConnection = connection;
         // a reclamation epoch per subscriber write: the segments this write sends from stay intact until exit, and
         // the sequencer can reuse retired ones as soon as the write is done (not a whole duty cycle later)
         logReader.enter();
@@ -238,7 +243,19 @@ final class SubscriberWriter
                 {
                     return;
                 }
-                final int result = subscription.poll(runHandler, writeMaxLength, clock.nanoTime(), latencyHistogram);
+                final int result = null == connection.chunkFramingStripper ?
+                    gatherAndWrite(connection) : writePlainRun(connection);
+                final boolean isShort = isShortWrite;
+                if (isShort && !connection.isWriteBlocked)
+                {
+                    counters.pendingShortWrites++;
+                    connection.awaitWritable();
+                }
+                if (isSkipCompleted)
+                {
+                    // after the write: a reset that says so must follow the frames sent before the skip
+                    onSkipCompleted(connection);
+                }
                 switch (result)
                 {
                     case Subscription.POLL_IDLE:
@@ -264,20 +281,8 @@ final class SubscriberWriter
                     default:
                         break;
                 }
-                final int delivered = subscription.lastPollDeliveries();
-                counters.pendingDeliveries += delivered;
-                connection.eventsSent += delivered;
-                if (subscription.pollSkipCompleted())
+                if (isShort)
                 {
-                    onSkipCompleted(connection);
-                }
-                if (Subscription.POLL_PARTIAL == result || connection.hasPendingOut())
-                {
-                    if (!connection.isWriteBlocked)
-                    {
-                        counters.pendingShortWrites++;
-                        connection.awaitWritable();
-                    }
                     return;
                 }
             }
@@ -289,64 +294,101 @@ final class SubscriberWriter
         }
         finally
         {
-            writingConnection = null;
             logReader.exit();
         }
     }
 
     /**
-     * One run to {@link #writingConnection}'s socket, straight from the shared log memory; a close-delimited
-     * stream's run goes through {@link #sendPlainRun}.
+     * Gather runs until the subscription has no more to give now or the write is full, then write them in one
+     * syscall; what the socket does not take is copied to the connection's pending bytes, since the subscription has
+     * moved past it. A skip that completes ends the gathering, so the caller can tell the client before more goes.
      *
-     * @return bytes the socket took, or {@link Subscription#RUN_FAILED}.
+     * @return the last {@link Subscription#poll} result, {@link Subscription#POLL_SENT} if it sent and there may be
+     *         more; sets {@link #isShortWrite} and {@link #isSkipCompleted}.
      */
-    private int sendRun(final Topic topic, final LogSegment segment, final int offset, final int length)
+    private int gatherAndWrite(final Connection connection) throws IOException
     {
-        final Connection connection = writingConnection;
+        final Subscription subscription = connection.subscription;
+        final GatheredWrite gather = this.gather;
+        gather.clear();
+        isShortWrite = false;
+        isSkipCompleted = false;
+        final long nowNs = clock.nanoTime();
+        int result;
+        do
+        {
+            result = subscription.poll(gatherHandler, gather.remainingLength(), nowNs, latencyHistogram);
+            if (Subscription.POLL_SENT == result)
+            {
+                onDelivered(connection, subscription.lastPollDeliveries());
+                isSkipCompleted = subscription.pollSkipCompleted();
+            }
+        }
+        while (Subscription.POLL_SENT == result && gather.remainingLength() > 0 && !isSkipCompleted);
+
+        final int length = gather.length();
+        if (length > 0)
+        {
+            final int written = gather.writeTo(connection);
+            onBytesWritten(connection, written);
+            if (written < length)
+            {
+                gather.appendUnsent(connection, written);
+                isShortWrite = true;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A close-delimited stream: one run at a time, copied without its chunk framing.
+     */
+    private int writePlainRun(final Connection connection)
+    {
+        final Subscription subscription = connection.subscription;
+        writingConnection = connection;
+        isSkipCompleted = false;
+        final int result = subscription.poll(plainRunHandler, writeMaxLength, clock.nanoTime(), latencyHistogram);
+        writingConnection = null;
+        if (Subscription.POLL_SENT == result || Subscription.POLL_PARTIAL == result)
+        {
+            onDelivered(connection, subscription.lastPollDeliveries());
+            isSkipCompleted = subscription.pollSkipCompleted();
+        }
+        isShortWrite = Subscription.POLL_PARTIAL == result || connection.hasPendingOut();
+        return result;
+    }
+
+    private void onDelivered(final Connection connection, final int delivered)
+    {
+        counters.pendingDeliveries += delivered;
+        connection.eventsSent += delivered;
+    }
+
+    /**
+     * {@link FrameRunHandler} for gathering: takes the whole run into {@link #gather}.
+     */
+    private int gatherRun(final Topic topic, final LogSegment segment, final int offset, final int length)
+    {
+        gather.add(segment, offset, length);
+        return length;
+    }
+
+    /**
+     * {@link FrameRunHandler} for {@link #writingConnection}, a close-delimited stream.
+     *
+     * @return bytes of the run consumed, or {@link Subscription#RUN_FAILED}.
+     */
+    private int onPlainRun(final Topic topic, final LogSegment segment, final int offset, final int length)
+    {
         try
         {
-            if (null != connection.chunkFramingStripper)
-            {
-                return sendPlainRun(connection, segment, offset, length);
-            }
-            final int bytesWritten;
-            if (connection.fd >= 0)
-            {
-                bytesWritten = NativeSend.send(connection.fd, segment.address() + offset, length);
-            }
-            else
-            {
-                final ByteBuffer view = segmentView(segment);
-                view.limit(offset + length).position(offset);
-                bytesWritten = connection.channel.write(view);
-            }
-            onBytesWritten(connection, bytesWritten);
-            return bytesWritten;
+            return sendPlainRun(writingConnection, segment, offset, length);
         }
         catch (final IOException ex)
         {
             return Subscription.RUN_FAILED;
         }
-    }
-
-    /**
-     * This agent's own view of a segment's memory (a duplicate made once per segment), so writes move only its
-     * position and limit and copy nothing.
-     */
-    private ByteBuffer segmentView(final LogSegment segment)
-    {
-        final int id = segment.id();
-        if (id >= segmentViews.length)
-        {
-            segmentViews = Arrays.copyOf(segmentViews, Math.max(id + 1, segmentViews.length * 2));
-        }
-        ByteBuffer view = segmentViews[id];
-        if (null == view)
-        {
-            view = segment.byteBuffer().duplicate();
-            segmentViews[id] = view;
-        }
-        return view;
     }
 
     /**
