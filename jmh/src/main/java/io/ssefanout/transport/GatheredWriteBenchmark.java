@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * thread reads the receiving socket on the other CPU so writes rarely block.
  */
 @Fork(value = 1, jvmArgsAppend = {
-    "-Dagrona.disable.bounds.checks=true", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED" })
+    "-Dagrona.disable.bounds.checks=true", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED" })
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
