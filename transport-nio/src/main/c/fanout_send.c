@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <jni.h>
@@ -53,4 +55,13 @@ JNIEXPORT jint JNICALL Java_io_ssefanout_transport_NativeSend_sendGathered0(
     }
     while (sent < 0 && EINTR == errno);
     return result_of(sent);
+}
+
+JNIEXPORT jint JNICALL Java_io_ssefanout_transport_NativeSend_notSentLowWatermark0(
+    JNIEnv *env, jclass clazz, jint fd, jint bytes)
+{
+    (void)env;
+    (void)clazz;
+    const int value = bytes;
+    return 0 == setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &value, sizeof(value)) ? 0 : -errno;
 }

@@ -237,6 +237,7 @@ public final class FanoutServer implements AutoCloseable
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
+        private int conflateUnsentMax = TransportConfiguration.conflateUnsentMax();
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
@@ -351,6 +352,11 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new ConfigurationException(
                     TransportConfiguration.STREAM_SEND_BUFFER_PROP_NAME, streamSendBuffer, "must be >= 0");
+            }
+            if (conflateUnsentMax < 0)
+            {
+                throw new ConfigurationException(
+                    TransportConfiguration.CONFLATE_UNSENT_MAX_PROP_NAME, conflateUnsentMax, "must be >= 0");
             }
             if (publishBatchMaxLength < 1)
             {
@@ -694,6 +700,25 @@ public final class FanoutServer implements AutoCloseable
         public Context streamSendBuffer(final int streamSendBuffer)
         {
             this.streamSendBuffer = streamSendBuffer;
+            return this;
+        }
+
+        /**
+         * @return most bytes the kernel holds unsent for a conflating stream, 0 for no bound but the send buffer.
+         */
+        public int conflateUnsentMax()
+        {
+            return conflateUnsentMax;
+        }
+
+        /**
+         * @param conflateUnsentMax most bytes the kernel holds unsent for a conflating stream (needs the native
+         *                          library), 0 for no bound but the send buffer.
+         * @return this.
+         */
+        public Context conflateUnsentMax(final int conflateUnsentMax)
+        {
+            this.conflateUnsentMax = conflateUnsentMax;
             return this;
         }
 
@@ -1090,6 +1115,7 @@ public final class FanoutServer implements AutoCloseable
                 ", retryHintMs=" + retryHintMs +
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
                 ", streamSendBuffer=" + streamSendBuffer +
+                ", conflateUnsentMax=" + conflateUnsentMax +
                 ", streamMaxRate=" + streamMaxRate +
                 ", streamMaxRateLimit=" + streamMaxRateLimit +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +

@@ -124,7 +124,26 @@ final class NativeSend
         return result;
     }
 
+    /**
+     * Bound the bytes the kernel holds for a socket that it has not sent yet ({@code TCP_NOTSENT_LOWAT}): past it the
+     * socket is not writable and a send takes nothing, though the send buffer has room. Control path.
+     *
+     * @param fd    the socket.
+     * @param bytes the bound.
+     * @throws IOException when the option cannot be set.
+     */
+    static void notSentLowWatermark(final int fd, final int bytes) throws IOException
+    {
+        final int result = notSentLowWatermark0(fd, bytes);
+        if (result < 0)
+        {
+            throw new IOException("setsockopt TCP_NOTSENT_LOWAT: errno " + -result);
+        }
+    }
+
     private static native int send0(int fd, long address, int length);
+
+    private static native int notSentLowWatermark0(int fd, int bytes);
 
     private static native int sendGathered0(int fd, long iovecsAddress, int count);
 

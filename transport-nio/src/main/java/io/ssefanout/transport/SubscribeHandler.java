@@ -245,6 +245,12 @@ final class SubscribeHandler
             // what a slow client has not taken stays bounded, and the policy acts on what it really took
             connection.channel.setOption(StandardSocketOptions.SO_SNDBUF, ctx.streamSendBuffer());
         }
+        if (SlowConsumerPolicy.CONFLATE == connection.slowConsumerPolicy && ctx.conflateUnsentMax() > 0 &&
+            connection.fd >= 0)
+        {
+            // full sooner than the send buffer: a slow client's next values are conflated, not queued behind old ones
+            NativeSend.notSentLowWatermark(connection.fd, ctx.conflateUnsentMax());
+        }
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
         final int maxRate = ctx.effectiveMaxRate(Math.max(0, requestedRate));
         if (maxRate > 0)

@@ -77,6 +77,15 @@ public final class TransportConfiguration
     /** Default stream send buffer. */
     public static final int STREAM_SEND_BUFFER_DEFAULT = 256 * 1024;
 
+    /**
+     * Most bytes the kernel may hold unsent for a conflating stream ({@code TCP_NOTSENT_LOWAT}, through the bundled
+     * native library): past it the stream counts as full and conflates, so what a slow client gets next is at most
+     * this much (plus what its own receive window holds) behind the newest values; 0 for the send buffer alone.
+     */
+    public static final String CONFLATE_UNSENT_MAX_PROP_NAME = "fanout.stream.conflate.unsent.max";
+    /** Default unsent bound of a conflating stream. */
+    public static final int CONFLATE_UNSENT_MAX_DEFAULT = 8 * 1024;
+
     /** Most bytes offered to one socket write. */
     public static final String WRITE_MAX_LENGTH_PROP_NAME = "fanout.write.max.length";
     /** Default write size limit. */
@@ -292,6 +301,14 @@ public final class TransportConfiguration
     public static int streamSendBuffer()
     {
         return SystemUtil.getSizeAsInt(STREAM_SEND_BUFFER_PROP_NAME, STREAM_SEND_BUFFER_DEFAULT);
+    }
+
+    /**
+     * @return {@link #CONFLATE_UNSENT_MAX_PROP_NAME} or its default.
+     */
+    public static int conflateUnsentMax()
+    {
+        return SystemUtil.getSizeAsInt(CONFLATE_UNSENT_MAX_PROP_NAME, CONFLATE_UNSENT_MAX_DEFAULT);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Map;
 import static io.ssefanout.transport.ServerFixture.counter;
 import static io.ssefanout.transport.ServerFixture.publish;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code conflate=true}: a subscriber that stops reading while 100 topics move is not cut; when it reads again it gets
@@ -100,6 +101,54 @@ class ConflationTest
             5000)).as("then live").isTrue();
         assertThat(counter(server, TransportCounterDescriptor.LAPPED_DISCONNECTS)).isZero();
         assertThat(counter(server, TransportCounterDescriptor.RESETS_SENT)).as("no reset: ids still increase").isZero();
+    }
+
+    @Test
+    void shouldBoundWhatAStalledConflatingReaderHasQueuedByTheUnsentLimitNotTheSendBuffer() throws IOException
+    {
+        assumeTrue(FanoutServer.Context.isNativeSendAvailable(), "the unsent limit needs the bundled native library");
+        final long bounded = eventsReadToReachTheNewest(8 * 1024);
+        final long sendBufferOnly = eventsReadToReachTheNewest(0);
+        // 100 newest values, plus what sat in the kernel: 8 KB unsent, the client's small window, and the one write
+        // that crossed the limit (up to one 64 KB loopback segment); on the send buffer alone it is up to 256 KB
+        assertThat(bounded).as("events read before the newest values, unsent limit 8 KB").isLessThan(TOPICS + 250);
+        assertThat(sendBufferOnly).as("the same on the 256 KB send buffer alone").isGreaterThan(bounded + 250);
+    }
+
+    /**
+     * A conflating stream on the default 256 KB send buffer stops reading while 100 topics move 30 times, then reads:
+     * how many events until it holds every topic's newest value (the stale ones sat in the kernel for it).
+     */
+    private long eventsReadToReachTheNewest(final int unsentMax) throws IOException
+    {
+        server = ServerFixture.start(dir.resolve("u" + unsentMax), ctx -> ctx.conflateUnsentMax(unsentMax));
+        final StringBuilder path = new StringBuilder("/sse?topics=");
+        for (int t = 0; t < TOPICS; t++)
+        {
+            path.append(t > 0 ? "," : "").append('t').append(t);
+        }
+        slow = SseClient.connect(server.port(), path + "&conflate=true", 4096);
+        healthy = SseClient.connect(server.port(), path.toString());
+        int published = 0;
+        for (int round = 0; round < 30; round++)
+        {
+            for (int t = 0; t < TOPICS; t++)
+            {
+                publish(server, "t" + t, value(t, round));
+                published++;
+            }
+            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
+        }
+        ServerFixture.await(() -> counter(server, TransportCounterDescriptor.CONFLATED_FRAMES) > 0, 5000, "conflation");
+        assertThat(slow.readUntil(() -> countWithRound(slow, 29) == TOPICS, 10_000)).as(slow.eofReason).isTrue();
+        final long written = slow.events().size();
+        slow.close();
+        healthy.close();
+        slow = null;
+        healthy = null;
+        server.close();
+        server = null;
+        return written;
     }
 
     private static long countWithRound(final SseClient client, final int round)
