@@ -24,7 +24,10 @@ public enum EngineCounterDescriptor implements CounterDescriptor
     LOG_SEGMENTS_OVERCOMMITTED(33, "fanout_log_segments_overcommitted_total", "counter",
         "Segments made beyond the pool while readers held the rest"),
     /** Topics forgotten: no subscription, no history, nothing published for the idle expiry. */
-    TOPICS_EXPIRED(34, "fanout_topics_expired_total", "counter", "Idle topics forgotten");
+    TOPICS_EXPIRED(34, "fanout_topics_expired_total", "counter", "Idle topics forgotten"),
+    /** Events with an external id not above the last one (the external log went back), dropped. */
+    EVENTS_REJECTED_ID_ORDER(36, "fanout_events_rejected_id_order_total", "counter",
+        "Events from the external log dropped: id not above the previous one");
 
     private final CounterDescriptor.Spec spec;
 

@@ -71,7 +71,7 @@ public final class FanoutEngine implements AutoCloseable
         this.counters = ctx.counters();
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
-        this.sequencer = new Sequencer(eventIds, ctx.chunked(), counters);
+        this.sequencer = new Sequencer(eventIds, ctx.externalEventIds(), ctx.chunked(), counters);
         this.ingestClock = ctx.nanoClock();
         this.logAllocator = new FrameLogAllocator(
             new LogSegmentPool(ctx.logSegmentLength(), ctx.logMemoryMax(), counters),
@@ -211,6 +211,44 @@ public final class FanoutEngine implements AutoCloseable
         final int payloadOffset,
         final int payloadLength)
     {
+        return ctx.externalEventIds() ? INVALID :
+            publish(topic, eventType, eventTypeOffset, eventTypeLength, payload, payloadOffset, payloadLength,
+                IngestEvent.ASSIGN);
+    }
+
+    /**
+     * Publish an event whose id comes from an external log (see {@link Context#externalEventIds(boolean)}): its
+     * position there, the same on every node that reads that log. Ids must increase; one that does not is dropped
+     * by the sequencer and counted. Any thread, allocation-free.
+     *
+     * @param eventId the event's id, above the previous one published.
+     * @return {@code eventId}, or a negative result as {@link #tryPublish(Topic, DirectBuffer, int, int,
+     * DirectBuffer, int, int)} gives.
+     */
+    public long tryPublishWithId(
+        final Topic topic,
+        final DirectBuffer eventType,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final long eventId)
+    {
+        return !ctx.externalEventIds() || eventId < 1 ? INVALID :
+            publish(topic, eventType, eventTypeOffset, eventTypeLength, payload, payloadOffset, payloadLength, eventId);
+    }
+
+    private long publish(
+        final Topic topic,
+        final DirectBuffer eventType,
+        final int eventTypeOffset,
+        final int eventTypeLength,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength,
+        final long eventId)
+    {
         final long checked = check(topic, eventType, eventTypeOffset, eventTypeLength, payloadLength);
         if (checked < 0)
         {
@@ -225,12 +263,14 @@ public final class FanoutEngine implements AutoCloseable
             {
                 return sequence;
             }
-            fill(ringBuffer.get(sequence), topic, eventType, eventTypeOffset, eventTypeLength, payload,
+            final IngestEvent event = ringBuffer.get(sequence);
+            fill(event, topic, eventType, eventTypeOffset, eventTypeLength, payload,
                 payloadOffset, payloadLength, ingestClock.nanoTime());
+            event.eventId = eventId;
             ringBuffer.publish(sequence);
             signalIngest();
             eventsPublished.increment();
-            return eventIds.base() + sequence;
+            return IngestEvent.ASSIGN == eventId ? eventIds.base() + sequence : eventId;
         }
         finally
         {
@@ -251,7 +291,7 @@ public final class FanoutEngine implements AutoCloseable
     public long tryPublish(final PublishBatch batch)
     {
         final int count = batch.count();
-        if (0 == count || count > ctx.ringSize())
+        if (0 == count || count > ctx.ringSize() || ctx.externalEventIds())
         {
             return INVALID;
         }
@@ -635,7 +675,7 @@ public final class FanoutEngine implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        if (drained)
+        if (drained && !ctx.externalEventIds())
         {
             eventIds.onCleanShutdown(sequencer.lastFrameEventId());
         }
@@ -706,6 +746,7 @@ public final class FanoutEngine implements AutoCloseable
         private long topicIdleExpiryNs = EngineConfiguration.topicIdleExpiryNs();
         private long logMemoryMax = EngineConfiguration.logMemoryMax();
         private boolean chunked = EngineConfiguration.CHUNKED_DEFAULT;
+        private boolean externalEventIds;
         private String waitStrategy = EngineConfiguration.waitStrategy();
         private Path dir = EngineConfiguration.dir();
         private int topicsMax = EngineConfiguration.topicsMax();
@@ -1012,6 +1053,26 @@ public final class FanoutEngine implements AutoCloseable
         public Context chunked(final boolean chunked)
         {
             this.chunked = chunked;
+            return this;
+        }
+
+        /**
+         * @return whether event ids come from an external log ({@link #tryPublishWithId}) instead of the engine.
+         */
+        public boolean externalEventIds()
+        {
+            return externalEventIds;
+        }
+
+        /**
+         * @param externalEventIds true for ids from an external log (a cluster on Kafka): only
+         *                         {@link #tryPublishWithId} publishes, and resumes below the first id this run
+         *                         sequenced are older than its history.
+         * @return this.
+         */
+        public Context externalEventIds(final boolean externalEventIds)
+        {
+            this.externalEventIds = externalEventIds;
             return this;
         }
 

@@ -9,11 +9,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class IngestEvent
 {
+    static final long ASSIGN = -1;
+
     final UnsafeBuffer eventType = new UnsafeBuffer(0, 0);
     final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     Topic topic;
     boolean isMaintenance;
     long ingestTimeNs;
+    /** Given by the publisher (ids from an external log), or {@link #ASSIGN}: the sequencer assigns one. */
+    long eventId = ASSIGN;
     int eventTypeLength;
     int payloadLength;
 }

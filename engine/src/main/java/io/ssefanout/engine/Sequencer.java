@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * The single writer of every topic frame log: the one consumer of the ingest ring. For each event it assigns the id
- * ({@code base + ring sequence}), encodes the complete frame once into the topic's log, publishes the log's new
+ * ({@code base + ring sequence}), or, with ids from an external log (a cluster on Kafka), takes the event's own,
+ * which must increase; encodes the complete frame once into the topic's log, publishes the log's new
  * position and then the global watermark (the highest id whose frame is visible), and at the end of a batch wakes
  * the consumers that asked to be woken.
  */
@@ -34,8 +35,12 @@ public final class Sequencer implements EventHandler<IngestEvent>
     }
 
     private final EventIdSequence eventIds;
+    private final boolean isExternalIds;
     private final boolean isChunked;
     private final AtomicCounter framesAppended;
+    private final AtomicCounter eventsOutOfOrder;
+    /** External ids: the id before the first event this run sequenced; older ones were never in its history. */
+    private volatile long externalFloorEventId = Long.MAX_VALUE;
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private TopicExpiry topicExpiry;
     private volatile Runnable[] wakeListeners = new Runnable[0];
@@ -46,14 +51,18 @@ public final class Sequencer implements EventHandler<IngestEvent>
 
     Sequencer(
         final EventIdSequence eventIds,
+        final boolean isExternalIds,
         final boolean isChunked,
         final FanoutCounters counters)
     {
         this.eventIds = eventIds;
+        this.isExternalIds = isExternalIds;
         this.isChunked = isChunked;
         this.framesAppended = counters.get(EngineCounterDescriptor.FRAMES_APPENDED);
-        PUBLISHED_EVENT_ID.setRelease(this, eventIds.base() - 1);
-        LAST_FRAME_EVENT_ID.setRelease(this, eventIds.base() - 1);
+        this.eventsOutOfOrder = counters.get(EngineCounterDescriptor.EVENTS_REJECTED_ID_ORDER);
+        final long initial = isExternalIds ? 0 : eventIds.base() - 1;
+        PUBLISHED_EVENT_ID.setRelease(this, initial);
+        LAST_FRAME_EVENT_ID.setRelease(this, initial);
     }
 
     void topicExpiry(final TopicExpiry topicExpiry)
@@ -83,7 +92,15 @@ public final class Sequencer implements EventHandler<IngestEvent>
      */
     public long historyFloorEventId()
     {
-        return eventIds.historyFloorEventId();
+        return isExternalIds ? externalFloorEventId : eventIds.historyFloorEventId();
+    }
+
+    /**
+     * @return whether ids come with the events (from an external log) rather than from the ring's sequence.
+     */
+    public boolean isExternalIds()
+    {
+        return isExternalIds;
     }
 
     /**
@@ -131,9 +148,35 @@ public final class Sequencer implements EventHandler<IngestEvent>
     @Override
     public void onEvent(final IngestEvent event, final long sequence, final boolean endOfBatch)
     {
-        final long eventId = eventIds.base() + sequence;
+        final long givenEventId = event.eventId;
+        event.eventId = IngestEvent.ASSIGN;
         Topic topic = event.topic;
         event.topic = null;
+        final long eventId;
+        if (!isExternalIds)
+        {
+            eventId = eventIds.base() + sequence;
+        }
+        else if (IngestEvent.ASSIGN == givenEventId)
+        {
+            // a maintenance request: no id of its own
+            eventId = (long)PUBLISHED_EVENT_ID.get(this);
+        }
+        else if (givenEventId <= (long)PUBLISHED_EVENT_ID.get(this))
+        {
+            // never a frame that breaks id order: the external log went back (e.g. its topic was recreated)
+            eventsOutOfOrder.increment();
+            topic = null;
+            eventId = (long)PUBLISHED_EVENT_ID.get(this);
+        }
+        else
+        {
+            eventId = givenEventId;
+            if (Long.MAX_VALUE == externalFloorEventId)
+            {
+                externalFloorEventId = eventId - 1;
+            }
+        }
         if (event.isMaintenance)
         {
             event.isMaintenance = false;
@@ -172,7 +215,10 @@ public final class Sequencer implements EventHandler<IngestEvent>
         }
 
         PUBLISHED_EVENT_ID.setRelease(this, eventId);
-        eventIds.onAssigned(eventId);
+        if (!isExternalIds)
+        {
+            eventIds.onAssigned(eventId);
+        }
 
         if (endOfBatch)
         {

@@ -2,6 +2,7 @@ package io.ssefanout.tools;
 
 import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.engine.Topic;
+import io.ssefanout.transport.ExternalEventLog;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Random;
@@ -10,8 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A synthetic market-data feed: a random walk of prices for N symbols, published as JSON ticks, one topic per symbol
- * ({@code sym.AAPL}, ...), at a fixed rate through the embedded API. Encodes each tick into a reused buffer, so it
- * allocates nothing per tick.
+ * ({@code sym.AAPL}, ...), at a fixed rate through the embedded API (encoded into a reused buffer: nothing allocated
+ * per tick), or in cluster mode appended to the Kafka log like any publish (one node runs the feed for all).
  */
 final class DemoFeed implements AutoCloseable
 {
@@ -27,16 +28,48 @@ final class DemoFeed implements AutoCloseable
     private final Settings settings;
     private volatile boolean isRunning = true;
 
-    private DemoFeed(final FanoutEngine engine, final Settings settings)
+    /**
+     * Where ticks go.
+     */
+    @FunctionalInterface
+    interface TickSink
+    {
+        void publish(int symbol, UnsafeBuffer payload, int length);
+    }
+
+    private DemoFeed(final TickSink sink, final Settings settings)
     {
         this.settings = settings;
-        this.thread = new Thread(() -> run(engine), "fanout-demo-feed");
+        this.thread = new Thread(() -> run(sink), "fanout-demo-feed");
         this.thread.setDaemon(true);
     }
 
     static DemoFeed start(final FanoutEngine engine, final Settings settings)
     {
-        final DemoFeed feed = new DemoFeed(engine, settings);
+        final Topic[] topics = new Topic[settings.symbolCount];
+        for (int i = 0; i < topics.length; i++)
+        {
+            topics[i] = engine.topic(settings.topicName(i));
+        }
+        final UnsafeBuffer noType = new UnsafeBuffer(new byte[0]);
+        return start((symbol, payload, length) -> engine.tryPublish(topics[symbol], noType, 0, 0, payload, 0, length),
+            settings);
+    }
+
+    static DemoFeed start(final ExternalEventLog log, final Settings settings)
+    {
+        final String[] noType = { null };
+        return start((symbol, payload, length) ->
+        {
+            final byte[] data = new byte[length];
+            payload.getBytes(0, data);
+            log.append(new String[]{ settings.topicName(symbol) }, noType, new byte[][]{ data }, (ids, failure) -> { });
+        }, settings);
+    }
+
+    private static DemoFeed start(final TickSink sink, final Settings settings)
+    {
+        final DemoFeed feed = new DemoFeed(sink, settings);
         feed.thread.start();
         return feed;
     }
@@ -47,13 +80,8 @@ final class DemoFeed implements AutoCloseable
             settings.ratePerSecond + " events/s";
     }
 
-    private void run(final FanoutEngine engine)
+    private void run(final TickSink sink)
     {
-        final Topic[] topics = new Topic[settings.symbolCount];
-        for (int i = 0; i < topics.length; i++)
-        {
-            topics[i] = engine.topic(settings.topicPrefix + "." + SYMBOLS[i]);
-        }
         final Random random = new Random(42);
         final long[] pricesMicros = new long[settings.symbolCount];
         for (int i = 0; i < pricesMicros.length; i++)
@@ -61,7 +89,6 @@ final class DemoFeed implements AutoCloseable
             pricesMicros[i] = (50 + random.nextInt(450)) * 1_000_000L;
         }
         final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
-        final UnsafeBuffer noType = new UnsafeBuffer(new byte[0]);
         final long intervalNs = TimeUnit.SECONDS.toNanos(1) / Math.max(1, settings.ratePerSecond);
         long nextNs = System.nanoTime();
         long sequence = 0;
@@ -71,7 +98,7 @@ final class DemoFeed implements AutoCloseable
             final long move = (long)(random.nextGaussian() * pricesMicros[symbol] / 2000);
             pricesMicros[symbol] = Math.max(1_000_000L, pricesMicros[symbol] + move);
             final int length = encodeTick(payload, symbol, pricesMicros[symbol], 100 * (1 + random.nextInt(50)), ++sequence);
-            engine.tryPublish(topics[symbol], noType, 0, 0, payload, 0, length);
+            sink.publish(symbol, payload, length);
 
             nextNs += intervalNs;
             final long waitNs = nextNs - System.nanoTime();
@@ -141,6 +168,11 @@ final class DemoFeed implements AutoCloseable
             this.topicPrefix = topicPrefix;
             this.symbolCount = Math.max(1, Math.min(symbolCount, SYMBOLS.length));
             this.ratePerSecond = ratePerSecond;
+        }
+
+        String topicName(final int symbol)
+        {
+            return topicPrefix + "." + SYMBOLS[symbol];
         }
 
         static Settings fromProperties()

@@ -1,5 +1,6 @@
 package io.ssefanout.tools;
 
+import io.ssefanout.cluster.KafkaClusterNode;
 import io.ssefanout.transport.FanoutServer;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
@@ -76,18 +77,25 @@ public final class Fanout
         }
         final Slf4jAccessLog accessLog = new Slf4jAccessLog();
         ctx.accessLog(accessLog);
+        final KafkaClusterNode.Settings cluster = new KafkaClusterNode.Settings();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
-            try (FanoutServer server = FanoutServer.launch(ctx);
-                DemoFeed feed = withDemoFeed ? DemoFeed.start(server.engine(), DemoFeed.Settings.fromProperties()) : null)
+            try (KafkaClusterNode node = null == cluster.bootstrapServers() ? null : KafkaClusterNode.launch(ctx, cluster);
+                FanoutServer server = null == node ? FanoutServer.launch(ctx) : null;
+                DemoFeed feed = withDemoFeed ? startDemoFeed(null == node ? server : node.server(), ctx) : null)
             {
-                System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + server.port() +
+                final int port = null == node ? server.port() : node.server().port();
+                System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + port +
                     " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ", frames written with " +
                     ctx.writePath() + ")");
+                if (null != node)
+                {
+                    System.out.println("cluster mode: " + cluster + "; ids are Kafka positions");
+                }
                 System.out.println(ctx.describeAuth());
                 if (null != feed)
                 {
-                    System.out.println("demo feed: " + feed.describe() + "; open http://localhost:" + server.port() + "/");
+                    System.out.println("demo feed: " + feed.describe() + "; open http://localhost:" + port + "/");
                 }
                 System.out.flush();
                 barrier.await();
@@ -100,6 +108,21 @@ public final class Fanout
             // closed now, so end with 0 as documented, before the barrier releases that shutdown sequence.
             Runtime.getRuntime().halt(0);
         }
+    }
+
+    /**
+     * The demo feed of this process: into the engine on a single node; in cluster mode into the Kafka log, unless
+     * {@code fanout.demo.feed=false} (one node feeds the whole cluster).
+     */
+    private static DemoFeed startDemoFeed(final FanoutServer server, final FanoutServer.Context ctx)
+    {
+        final DemoFeed.Settings settings = DemoFeed.Settings.fromProperties();
+        if (null == ctx.externalEventLog())
+        {
+            return DemoFeed.start(server.engine(), settings);
+        }
+        return Boolean.parseBoolean(System.getProperty("fanout.demo.feed", "true")) ?
+            DemoFeed.start(ctx.externalEventLog(), settings) : null;
     }
 
     private static byte[] resource(final String name) throws IOException

@@ -45,6 +45,10 @@ final class Connection
     boolean isContinueSent;
     long requestStartNs;
     long lastActivityNs;
+    /** A parked resume waits until the sequencer reaches this id ... */
+    long awaitedEventId;
+    /** ... or until this time; 0 when the request has not been parked. */
+    long parkDeadlineNs;
 
     /** Bytes that must go out before anything else (response remainder, stream preamble, control frames). */
     ByteBuffer pendingOut;

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,6 +53,11 @@ public final class FanoutServer implements AutoCloseable
         {
             engine = FanoutEngine.launch(ctx.engineContext());
             engine.counters().register(TransportCounterDescriptor.values());
+            if (null != ctx.beforeListening())
+            {
+                // e.g. a cluster node warms its history from the log: nobody connects before it is done
+                ctx.beforeListening().accept(engine);
+            }
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
             final MetricsRenderer metricsRenderer = new MetricsRenderer(engine.counters(), latencyStats);
@@ -238,6 +244,9 @@ public final class FanoutServer implements AutoCloseable
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
         private int conflateUnsentMax = TransportConfiguration.conflateUnsentMax();
+        private long resumeWaitNs = TransportConfiguration.resumeWaitNs();
+        private ExternalEventLog externalEventLog;
+        private Consumer<FanoutEngine> beforeListening;
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
@@ -277,6 +286,11 @@ public final class FanoutServer implements AutoCloseable
                 throw new IllegalStateException("Context already concluded");
             }
             isConcluded = true;
+            if (null != externalEventLog)
+            {
+                // ids come back with the events from the external log: the same on every node
+                engineContext().externalEventIds(true);
+            }
             if (ioThreads < 1)
             {
                 throw new ConfigurationException(TransportConfiguration.IO_THREADS_PROP_NAME, ioThreads, "must be >= 1");
@@ -704,6 +718,63 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
+         * @return where publishes are appended in cluster mode, or null: straight into the engine's ring.
+         */
+        public ExternalEventLog externalEventLog()
+        {
+            return externalEventLog;
+        }
+
+        /**
+         * @param externalEventLog where publishes are appended (cluster mode: the engine then takes its ids from the
+         *                         events it reads back, {@code FanoutEngine.Context#externalEventIds}); the caller
+         *                         owns it.
+         * @return this.
+         */
+        public Context externalEventLog(final ExternalEventLog externalEventLog)
+        {
+            this.externalEventLog = externalEventLog;
+            return this;
+        }
+
+        /**
+         * @return run on the engine once it started, before the port is bound; or null.
+         */
+        public Consumer<FanoutEngine> beforeListening()
+        {
+            return beforeListening;
+        }
+
+        /**
+         * @param beforeListening run on the engine once it started, before the port is bound (a cluster node warms its
+         *                        history from the log there); it may block; what it throws fails the launch.
+         * @return this.
+         */
+        public Context beforeListening(final Consumer<FanoutEngine> beforeListening)
+        {
+            this.beforeListening = beforeListening;
+            return this;
+        }
+
+        /**
+         * @return how long a resume from an id this node has not read yet waits for it (cluster mode).
+         */
+        public long resumeWaitNs()
+        {
+            return resumeWaitNs;
+        }
+
+        /**
+         * @param resumeWaitNs how long a resume from an id this node has not read yet waits for it (cluster mode).
+         * @return this.
+         */
+        public Context resumeWaitNs(final long resumeWaitNs)
+        {
+            this.resumeWaitNs = resumeWaitNs;
+            return this;
+        }
+
+        /**
          * @return most bytes the kernel holds unsent for a conflating stream, 0 for no bound but the send buffer.
          */
         public int conflateUnsentMax()
@@ -1116,6 +1187,8 @@ public final class FanoutServer implements AutoCloseable
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
                 ", streamSendBuffer=" + streamSendBuffer +
                 ", conflateUnsentMax=" + conflateUnsentMax +
+                ", resumeWaitNs=" + resumeWaitNs +
+                ", externalEventLog=" + externalEventLog +
                 ", streamMaxRate=" + streamMaxRate +
                 ", streamMaxRateLimit=" + streamMaxRateLimit +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +

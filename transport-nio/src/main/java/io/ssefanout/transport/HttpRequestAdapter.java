@@ -89,6 +89,10 @@ final class HttpRequestAdapter
 
     void onReadable(final Connection connection) throws IOException
     {
+        if (ConnectionState.PARKED == connection.state)
+        {
+            return;
+        }
         if (ConnectionState.READING_REQUESTS != connection.state)
         {
             readByteBuffer.clear();
@@ -136,7 +140,26 @@ final class HttpRequestAdapter
             connection.requestStartNs = clock.nanoTime();
         }
 
-        int length = target.position();
+        handleRequests(connection, view, target.position());
+    }
+
+    /**
+     * A parked connection was let go: handle the requests it sent meanwhile (or the one that waited), kept in its own
+     * buffer.
+     */
+    void onRetainedBytes(final Connection connection) throws IOException
+    {
+        if (0 == connection.requestStartNs)
+        {
+            connection.requestStartNs = clock.nanoTime();
+        }
+        handleRequests(connection, connection.inBuffer, connection.inLength);
+    }
+
+    private void handleRequests(final Connection connection, final UnsafeBuffer view, final int bytes)
+        throws IOException
+    {
+        int length = bytes;
         int offset = 0;
         while (offset < length && ConnectionState.READING_REQUESTS == connection.state)
         {
@@ -155,7 +178,8 @@ final class HttpRequestAdapter
         }
 
         final int leftover = length - offset;
-        if (ConnectionState.READING_REQUESTS == connection.state && leftover > 0)
+        if ((ConnectionState.READING_REQUESTS == connection.state || ConnectionState.PARKED == connection.state) &&
+            leftover > 0)
         {
             keepRequestBytes(connection, view, offset, leftover);
         }
@@ -296,6 +320,12 @@ final class HttpRequestAdapter
                 return keepAlive ? headLength : -1;
             }
             subscribeHandler.onSubscribe(connection, buffer, targetOffset, pathLength, queryOffset, queryLength, keepAlive);
+            if (ConnectionState.PARKED == connection.state)
+            {
+                // waits for this node's log to reach its resume point: kept whole, handled again when let go
+                retainedRequestLength = length;
+                return 0;
+            }
             return ConnectionState.STREAMING == connection.state || (isHeadRequest && keepAlive &&
                 ConnectionState.READING_REQUESTS == connection.state) ? headLength : -1;
         }

@@ -80,6 +80,7 @@ final class IoAgent implements Agent
     private final TopicSubscriberIndex index = new TopicSubscriberIndex();
     private final PatternSubscriptions patterns = new PatternSubscriptions(index);
     private final ThrottledStreams throttled = new ThrottledStreams();
+    private final ParkedRequests parked = new ParkedRequests(this::wake);
     private final Consumer<Connection> subscriberWriter;
     private final FanoutEngine engine;
     private final ConnectionTable table;
@@ -144,11 +145,12 @@ final class IoAgent implements Agent
         this.subscriberWriter = writer::writeSubscriber;
         patterns.writeSoon(writer::addToBacklog);
         final PublishHandler publishHandler =
-            new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState);
-        final SubscribeHandler subscribeHandler = new SubscribeHandler(
-            ctx, engine, logReader, parser, responder, authorizer, index, patterns, writer, counters, clock, drainState);
+            new PublishHandler(ctx, engine, parser, responder, authorizer, counters, drainState, parked);
+        final SubscribeHandler subscribeHandler = new SubscribeHandler(ctx, engine, logReader, parser, responder,
+            authorizer, index, patterns, writer, counters, clock, drainState, parked);
         this.adapter = new HttpRequestAdapter(ctx, engine, parser, responder, publishHandler, subscribeHandler,
             metricsRenderer, table, clock, drainState);
+        parked.rooms(publishHandler, adapter);
         this.sweeper = new ConnectionSweeper(
             ctx, engine.context().chunked(), table, responder, writer, counters, clock, epochClock, drainState);
     }
@@ -199,6 +201,7 @@ final class IoAgent implements Agent
     {
         IS_SLEEPING.setVolatile(this, true);
         if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic() || engine.hasIngestPending() ||
+            parked.hasCompletions() ||
             throttled.nextReleaseNs() <= nanoClock.nanoTime())
         {
             IS_SLEEPING.setVolatile(this, false);
@@ -265,6 +268,7 @@ final class IoAgent implements Agent
         workCount += selector.selectNow(selectedKeyHandler);
         // shared threading mode: what the requests just published is sequenced here, on this thread
         workCount += engine.pollIngest();
+        workCount += parked.poll(nowNs, engine.sequencer().publishedEventId());
         workCount += writer.writeBacklog();
         workCount += throttled.release(nowNs, subscriberWriter);
         if (nowNs >= nextPassNs)

@@ -38,6 +38,9 @@ final class PublishHandler
     private final int[] batchTopicSpans;
     private final int payloadMaxLength;
     private final int publishBatchMaxEvents;
+    /** Cluster mode: publishes are appended there and answered once it acknowledged them; else null. */
+    private final ExternalEventLog externalLog;
+    private final ParkedRequests parked;
 
     PublishHandler(
         final FanoutServer.Context ctx,
@@ -46,9 +49,12 @@ final class PublishHandler
         final HttpResponder responder,
         final RequestAuthorizer authorizer,
         final TransportCounters counters,
-        final DrainState drainState)
+        final DrainState drainState,
+        final ParkedRequests parked)
     {
         this.engine = engine;
+        this.externalLog = ctx.externalEventLog();
+        this.parked = parked;
         this.topicRegistry = engine.topics();
         this.parser = parser;
         this.responder = responder;
@@ -118,6 +124,17 @@ final class PublishHandler
                 responder.rejectForbidden(connection, buffer, keepAlive);
                 return;
             }
+        }
+
+        if (null != externalLog)
+        {
+            final byte[] data = new byte[bodyLength];
+            buffer.getBytes(bodyOffset, data);
+            appendExternally(connection,
+                new String[]{ scratch.getStringWithoutLengthUtf8(0, nameLength) },
+                new String[]{ eventTypeLength > 0 ? eventTypeScratch.getStringWithoutLengthAscii(0, eventTypeLength) : null },
+                new byte[][]{ data }, false, buffer, keepAlive, bodyLength);
+            return;
         }
 
         final Topic topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
@@ -242,6 +259,11 @@ final class PublishHandler
             responder.reject(connection, HttpStatus.BAD_REQUEST, "empty batch: no event lines", buffer, keepAlive);
             return;
         }
+        if (null != externalLog)
+        {
+            appendBatchExternally(connection, batch, buffer, keepAlive, bodyLength);
+            return;
+        }
         for (int i = 0; i < count; i++)
         {
             if (null == batch.topic(i))
@@ -284,6 +306,106 @@ final class PublishHandler
         for (int i = 0; i < count; i++)
         {
             response.bodyLong(firstEventId + i).body("\n");
+        }
+        responder.send(connection, response, keepAlive);
+    }
+
+    private void appendBatchExternally(
+        final Connection connection,
+        final PublishBatch batch,
+        final UnsafeBuffer buffer,
+        final boolean keepAlive,
+        final int bodyLength)
+    {
+        final int count = batch.count();
+        final String[] topics = new String[count];
+        final String[] eventTypes = new String[count];
+        final byte[][] data = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            topics[i] = buffer.getStringWithoutLengthUtf8(batchTopicSpans[i * 2], batchTopicSpans[i * 2 + 1]);
+            final int eventTypeLength = batch.eventTypeLength(i);
+            eventTypes[i] = eventTypeLength > 0 ?
+                buffer.getStringWithoutLengthAscii(batch.eventTypeOffset(i), eventTypeLength) : null;
+            data[i] = new byte[batch.dataLength(i)];
+            buffer.getBytes(batch.dataOffset(i), data[i]);
+        }
+        appendExternally(connection, topics, eventTypes, data, true, buffer, keepAlive, bodyLength);
+    }
+
+    /**
+     * Cluster mode: hand the events to the external log and park the connection until it answers. Control path
+     * (allocates: the log's client copies the events anyway).
+     */
+    private void appendExternally(
+        final Connection connection,
+        final String[] topics,
+        final String[] eventTypes,
+        final byte[][] data,
+        final boolean isBatch,
+        final DirectBuffer request,
+        final boolean keepAlive,
+        final int bodyLength)
+    {
+        byte[] origin = null;
+        if (parser.originLength() > 0)
+        {
+            origin = new byte[parser.originLength()];
+            request.getBytes(parser.originOffset(), origin);
+        }
+        parked.park(connection);
+        externalLog.append(topics, eventTypes, data, parked.completionFor(connection, isBatch, keepAlive, origin, bodyLength));
+    }
+
+    /**
+     * The external log answered a parked publish: the ids, one per line for a batch, or {@code 503}.
+     */
+    void answerAppended(
+        final Connection connection,
+        final boolean isBatch,
+        final boolean keepAlive,
+        final byte[] origin,
+        final int bodyLength,
+        final long[] eventIds,
+        final String failure) throws IOException
+    {
+        final UnsafeBuffer originBuffer = new UnsafeBuffer(null == origin ? new byte[0] : origin);
+        responder.onRequest(false);
+        if (isPublishLogEnabled)
+        {
+            accessLog.onPublish(connection.connectionId, String.valueOf(connection.remoteAddress), connection.requestId,
+                null != eventIds ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE,
+                null != eventIds ? eventIds[0] : -1, bodyLength);
+        }
+        if (null == eventIds)
+        {
+            counters.get(TransportCounterDescriptor.REJECTS_UNAVAILABLE).increment();
+            responder.send(connection, response.simple(HttpStatus.SERVICE_UNAVAILABLE, "Retry-After", "1",
+                "event log unavailable: " + failure + "\n", keepAlive, originBuffer, 0, originBuffer.capacity()),
+                keepAlive);
+            return;
+        }
+        counters.publishRequests.increment();
+        int contentLength = 0;
+        for (final long eventId : eventIds)
+        {
+            contentLength += SseFrameEncoder.digitCount(eventId) + (isBatch ? 1 : 0);
+        }
+        response.begin(HttpStatus.OK)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Content-Length", contentLength);
+        if (!keepAlive)
+        {
+            response.header("Connection", "close");
+        }
+        response.cors(originBuffer, 0, originBuffer.capacity()).endHeaders();
+        for (final long eventId : eventIds)
+        {
+            response.bodyLong(eventId);
+            if (isBatch)
+            {
+                response.body("\n");
+            }
         }
         responder.send(connection, response, keepAlive);
     }

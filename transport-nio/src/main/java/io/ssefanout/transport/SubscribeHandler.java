@@ -44,6 +44,7 @@ final class SubscribeHandler
     private final TransportCounters counters;
     private final CachedNanoClock clock;
     private final DrainState drainState;
+    private final ParkedRequests parked;
     private final boolean isChunked;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer eventIdScratch = new UnsafeBuffer(new byte[256]);
@@ -60,9 +61,11 @@ final class SubscribeHandler
         final SubscriberWriter writer,
         final TransportCounters counters,
         final CachedNanoClock clock,
-        final DrainState drainState)
+        final DrainState drainState,
+        final ParkedRequests parked)
     {
         this.ctx = ctx;
+        this.parked = parked;
         this.engine = engine;
         this.logReader = logReader;
         this.topicRegistry = engine.topics();
@@ -187,6 +190,11 @@ final class SubscribeHandler
             }
         }
 
+        if (isAheadOfThisNode(connection, lastEventId))
+        {
+            return;
+        }
+
         if (responder.isHeadRequest())
         {
             // the answer a GET would start with, and no stream
@@ -289,6 +297,32 @@ final class SubscribeHandler
         }
         counters.subscribersOpen.increment();
         writer.writeSubscriber(connection);
+    }
+
+    /**
+     * Cluster mode: a client that comes from a node that was ahead resumes from an id this node has not read yet.
+     * Its request waits (parked, up to {@code fanout.cluster.resume.wait}) for this node's ingest to get there, then
+     * runs again; past the wait it goes on, and the client is told {@code reset}.
+     *
+     * @return true if the request was parked.
+     */
+    private boolean isAheadOfThisNode(final Connection connection, final long lastEventId)
+    {
+        final long deadlineNs = connection.parkDeadlineNs;
+        connection.parkDeadlineNs = 0;
+        if (!engine.sequencer().isExternalIds() || lastEventId < 0 || Long.MAX_VALUE == lastEventId ||
+            lastEventId <= engine.sequencer().publishedEventId())
+        {
+            return false;
+        }
+        final long nowNs = clock.nanoTime();
+        if (0 != deadlineNs && nowNs >= deadlineNs)
+        {
+            return false;
+        }
+        connection.parkDeadlineNs = 0 == deadlineNs ? nowNs + ctx.resumeWaitNs() : deadlineNs;
+        parked.awaitLog(connection, lastEventId);
+        return true;
     }
 
     /**

@@ -41,6 +41,14 @@ public final class TransportConfiguration
     /** Default heartbeat interval. */
     public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.SECONDS.toNanos(15);
 
+    /**
+     * With ids from an external log (cluster mode): how long a resume from an id this node has not read yet waits
+     * for its ingest to get there (the client came from a node that was ahead) before it is told {@code reset}.
+     */
+    public static final String RESUME_WAIT_PROP_NAME = "fanout.cluster.resume.wait";
+    /** Default resume wait. */
+    public static final long RESUME_WAIT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(5);
+
     /** Reconnection time hint sent as {@code retry:} at the start of each stream, in milliseconds. */
     public static final String RETRY_HINT_PROP_NAME = "fanout.retry.hint.ms";
     /** Default retry hint. */
@@ -229,6 +237,14 @@ public final class TransportConfiguration
     public static String ioIdleStrategy()
     {
         return System.getProperty(IO_IDLE_STRATEGY_PROP_NAME, IO_IDLE_STRATEGY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #RESUME_WAIT_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long resumeWaitNs()
+    {
+        return SystemUtil.getDurationInNanos(RESUME_WAIT_PROP_NAME, RESUME_WAIT_DEFAULT_NS);
     }
 
     /**
