@@ -35,6 +35,7 @@ public final class KafkaClusterNode implements AutoCloseable
             eventLog = new KafkaEventLog(settings.bootstrapServers, settings.topic, settings.publishTimeoutNs);
             eventLog.awaitMetadata(settings.startTimeoutNs);
             ctx.externalEventLog(eventLog);
+            ctx.healthProblem(this::ingestFailure);
             ctx.beforeListening(engine ->
             {
                 ingest = new KafkaIngest(settings.bootstrapServers, settings.topic, engine, settings.warmupEvents);

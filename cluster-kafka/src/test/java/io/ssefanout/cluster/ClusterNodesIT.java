@@ -5,6 +5,9 @@ import io.ssefanout.testsupport.EventStreamParser;
 import io.ssefanout.testsupport.HttpClient;
 import io.ssefanout.testsupport.SseClient;
 import io.ssefanout.transport.FanoutServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -137,6 +141,44 @@ class ClusterNodesIT
         assertThat(resumed.awaitEvents(14, 10_000)).isTrue();
         assertThat(resumed.events()).hasSize(14);
         assertThat(Long.parseLong(resumed.events().get(0).lastEventId)).isEqualTo(firstId + 1);
+    }
+
+    @Test
+    void shouldStopIngestAndReportUnhealthyWhenTheLogGoesBack() throws Exception
+    {
+        final String topic = "recreated-" + System.nanoTime();
+        final KafkaClusterNode a = startNode("a", topic);
+        for (int i = 0; i < 5; i++)
+        {
+            publish(a, "t", "before " + i);
+        }
+        final SseClient subscriber = subscribe(a, "/sse/t", "Last-Event-ID: 1");
+        assertThat(subscriber.awaitEvents(4, 10_000)).isTrue();
+
+        final Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.bootstrapServers());
+        try (Admin admin = Admin.create(properties); KafkaProducer<String, String> producer = producer())
+        {
+            admin.deleteTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
+            awaitCondition(() -> !admin.listTopics().names().get().contains(topic), "topic deleted");
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short)1))).all().get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, 0, "t", "after")).get(10, TimeUnit.SECONDS);
+        }
+        awaitCondition(() -> HttpClient.exchange(port(a), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .startsWith("HTTP/1.1 503"), "unhealthy once the log went back");
+        final String health = HttpClient.exchange(port(a), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(HttpClient.body(health)).contains("recreated");
+        assertThat(subscriber.events()).as("nothing from the new log under the old ids").hasSize(4);
+    }
+
+    private static void awaitCondition(final Callable<Boolean> condition, final String what) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.call())
+        {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadlineNs);
+            Thread.onSpinWait();
+        }
     }
 
     private KafkaClusterNode startNode(final String name, final String topic)

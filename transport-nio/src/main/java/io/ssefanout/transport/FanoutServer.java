@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -247,6 +248,7 @@ public final class FanoutServer implements AutoCloseable
         private long resumeWaitNs = TransportConfiguration.resumeWaitNs();
         private ExternalEventLog externalEventLog;
         private Consumer<FanoutEngine> beforeListening;
+        private Supplier<String> healthProblem;
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
@@ -753,6 +755,25 @@ public final class FanoutServer implements AutoCloseable
         public Context beforeListening(final Consumer<FanoutEngine> beforeListening)
         {
             this.beforeListening = beforeListening;
+            return this;
+        }
+
+        /**
+         * @return says why the server is not healthy (its {@code /health} answers 503 with that), or null; or null.
+         */
+        public Supplier<String> healthProblem()
+        {
+            return healthProblem;
+        }
+
+        /**
+         * @param healthProblem asked on every {@code /health}: why the server is not healthy, or null when it is (a
+         *                      cluster node whose ingest stopped); any thread, must be quick.
+         * @return this.
+         */
+        public Context healthProblem(final Supplier<String> healthProblem)
+        {
+            this.healthProblem = healthProblem;
             return this;
         }
 

@@ -337,9 +337,11 @@ final class HttpRequestAdapter
                 responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
-            final int status = drainState.isDraining() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK;
+            final String problem = drainState.isDraining() ? "draining" :
+                null == ctx.healthProblem() ? null : ctx.healthProblem().get();
             responder.send(connection, response.simple(
-                status, drainState.isDraining() ? "draining\n" : "ok\n", keepAlive, buffer, parser.originOffset(), parser.originLength()),
+                null == problem ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, null == problem ? "ok\n" : problem + "\n",
+                keepAlive, buffer, parser.originOffset(), parser.originLength()),
                 keepAlive);
             return keepAlive ? headLength : -1;
         }
