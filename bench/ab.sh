@@ -4,10 +4,12 @@
 #
 #   bench/ab.sh --a "-Dfanout.io.pass.gap.max=0" --b "" --scenarios "100x1000 1000x100 5000x100 100x5000" [--out DIR]
 #   bench/ab.sh --a-jar old/fanout.jar --b-jar tools/target/fanout.jar ...   # two builds, same settings
+#   bench/ab.sh ... --loadgen-opts "--pub-conns 16"                          # extra load-generator flags
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"
 a=""; b=""; a_jar=""; b_jar=""; scenarios="100x1000 1000x100 5000x100 100x5000"; duration=15; warmup=5
+loadgen_opts=""
 out="$repo/bench/results/ab-$(date -u +%Y%m%d-%H%M%S)"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --scenarios) scenarios="$2"; shift 2;;
     --duration) duration="$2"; shift 2;;
     --warmup) warmup="$2"; shift 2;;
+    --loadgen-opts) loadgen_opts="$2"; shift 2;;
     --out) out="$2"; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
@@ -31,7 +34,7 @@ cp -r "$shared" "$work/"
 loadgen="$work/bench/loadgen/target/sse-loadgen.jar"
 a_jar="${a_jar:-$jar}"; b_jar="${b_jar:-$jar}"
 { echo "date: $(date -u +%FT%TZ)"; echo "commit: $(cd "$repo" && git rev-parse --short HEAD)";
-  echo "A: $a $a_jar"; echo "B: $b $b_jar"; } > "$out/env.txt"
+  echo "A: $a $a_jar"; echo "B: $b $b_jar"; echo "load generator: $loadgen_opts"; } > "$out/env.txt"
 
 run() { # label settings conns rate jar
   taskset -c 0 java -Xmx1g -XX:+UseParallelGC $2 -Dfanout.dir="$work/ids" -jar "$5" server --port 18083 \
@@ -40,7 +43,7 @@ run() { # label settings conns rate jar
   for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:18083/health && break; sleep 0.2; done
   taskset -c 1 java -XX:+UseParallelGC -Xms1g -Xmx2g -jar "$loadgen" \
     --sub-url 'http://127.0.0.1:18083/sse/{topic}' --pub-url 'http://127.0.0.1:18083/publish/{topic}' \
-    --conns "$3" --rate "$4" --duration "$duration" --warmup "$warmup" --server-pid "$pid" --label "$1" \
+    --conns "$3" --rate "$4" --duration "$duration" --warmup "$warmup" --server-pid "$pid" --label "$1" $loadgen_opts \
     --json-out "$out/results.jsonl" --quiet > "$out/raw/loadgen-$1.log" 2>&1 || true
   kill -TERM "$pid"; wait "$pid" || true
 }

@@ -17,18 +17,24 @@ import java.util.concurrent.TimeoutException;
 /**
  * One fan-out node of a cluster on Kafka: publishes on this node are appended to the Kafka topic
  * ({@link KafkaEventLog}) and everything in that topic, whoever wrote it, is read back by this node's ingest
- * ({@link KafkaIngest}) with the ids the log gives, the same on every node. The node creates the topic when it is
- * missing (one partition), warms its history from the log and only then listens.
+ * ({@link KafkaIngest}) with the ids the log gives, the same on every node; a resume older than the node's memory is
+ * replayed from the log ({@link KafkaCatchUp}). The node creates the topic when it is missing (one partition), warms
+ * its history from the log and only then listens.
  */
 public final class KafkaClusterNode implements AutoCloseable
 {
+    /** Replays from the log that may run at once; more wait their turn. */
+    private static final int CATCH_UP_THREADS = 2;
+
     private final KafkaEventLog eventLog;
+    private final KafkaCatchUp catchUp;
     private final FanoutServer server;
     private KafkaIngest ingest;
 
     private KafkaClusterNode(final FanoutServer.Context ctx, final Settings settings)
     {
         KafkaEventLog eventLog = null;
+        KafkaCatchUp catchUp = null;
         try
         {
             createTopicIfMissing(settings);
@@ -36,6 +42,8 @@ public final class KafkaClusterNode implements AutoCloseable
             eventLog.awaitMetadata(settings.startTimeoutNs);
             ctx.externalEventLog(eventLog);
             ctx.healthProblem(this::ingestFailure);
+            catchUp = new KafkaCatchUp(settings.bootstrapServers, settings.topic, CATCH_UP_THREADS);
+            ctx.logCatchUp(catchUp);
             ctx.beforeListening(engine ->
             {
                 ingest = new KafkaIngest(settings.bootstrapServers, settings.topic, engine, settings.warmupEvents);
@@ -59,10 +67,12 @@ public final class KafkaClusterNode implements AutoCloseable
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(ingest);
+            CloseHelper.quietClose(catchUp);
             CloseHelper.quietClose(eventLog);
             throw ex;
         }
         this.eventLog = eventLog;
+        this.catchUp = catchUp;
     }
 
     /**
@@ -97,7 +107,7 @@ public final class KafkaClusterNode implements AutoCloseable
     public void close()
     {
         // no new events first, then the subscribers drain what is encoded, then the producer goes
-        CloseHelper.closeAll(ingest, server, eventLog);
+        CloseHelper.closeAll(ingest, catchUp, server, eventLog);
     }
 
     private static void createTopicIfMissing(final Settings settings)

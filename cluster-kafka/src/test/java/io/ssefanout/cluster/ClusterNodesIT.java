@@ -8,6 +8,8 @@ import io.ssefanout.transport.FanoutServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -171,6 +174,50 @@ class ClusterNodesIT
         assertThat(subscriber.events()).as("nothing from the new log under the old ids").hasSize(4);
     }
 
+    @Test
+    void shouldReplayAResumeOlderThanMemoryFromTheLogThenGoOnLive() throws Exception
+    {
+        final String topic = "catchup-" + System.nanoTime();
+        // 16 events of history per topic: a resume 90 events back must come from Kafka
+        final KafkaClusterNode a = startNode("a", topic, 16);
+        final List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++)
+        {
+            ids.add(publish(a, 0 == i % 10 ? "other" : "c", "e" + i));
+        }
+        final List<Long> ofC = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++)
+        {
+            if (0 != i % 10)
+            {
+                ofC.add(ids.get(i));
+            }
+        }
+        final SseClient resumed = subscribe(a, "/sse/c", "Last-Event-ID: " + ofC.get(4));
+        final List<Long> expected = new ArrayList<>(ofC.subList(5, ofC.size()));
+        assertThat(resumed.awaitEvents(expected.size(), 10_000)).isTrue();
+        final long live = publish(a, "c", "live");
+        expected.add(live);
+        assertThat(resumed.awaitEvents(expected.size(), 10_000)).isTrue();
+        assertThat(resumed.events()).extracting(event -> Long.parseLong(event.lastEventId))
+            .as("from the log, then from memory, then live: each once, in order").containsExactlyElementsOf(expected);
+        assertThat(resumed.events().get(0).data).isEqualTo("e6");
+        assertThat(resumed.parser.retryMs()).isPositive();
+
+        // older than Kafka keeps: reset, then the snapshot asked for
+        final Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers.bootstrapServers());
+        try (Admin admin = Admin.create(properties))
+        {
+            admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(50)))
+                .all().get(10, TimeUnit.SECONDS);
+        }
+        final SseClient stale = subscribe(a, "/sse/c?snapshot=true", "Last-Event-ID: " + ofC.get(4));
+        assertThat(stale.awaitEvents(2, 10_000)).isTrue();
+        assertThat(stale.events().get(0).type).isEqualTo("reset");
+        assertThat(stale.events().get(1).lastEventId).isEqualTo(Long.toString(live));
+    }
+
     private static void awaitCondition(final Callable<Boolean> condition, final String what) throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -183,11 +230,16 @@ class ClusterNodesIT
 
     private KafkaClusterNode startNode(final String name, final String topic)
     {
+        return startNode(name, topic, 8192);
+    }
+
+    private KafkaClusterNode startNode(final String name, final String topic, final int historyEvents)
+    {
         final FanoutServer.Context ctx = new FanoutServer.Context()
             .port(0)
             .bindAddress("127.0.0.1")
             .shutdownTimeoutNs(TimeUnit.SECONDS.toNanos(2))
-            .engineContext(new FanoutEngine.Context().dir(dir.resolve(name)).ringSize(1024));
+            .engineContext(new FanoutEngine.Context().dir(dir.resolve(name)).ringSize(1024).historyEvents(historyEvents));
         final KafkaClusterNode node = KafkaClusterNode.launch(ctx, new KafkaClusterNode.Settings()
             .bootstrapServers(brokers.bootstrapServers())
             .topic(topic)

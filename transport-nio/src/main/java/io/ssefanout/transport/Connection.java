@@ -49,6 +49,12 @@ final class Connection
     long awaitedEventId;
     /** ... or until this time; 0 when the request has not been parked. */
     long parkDeadlineNs;
+    /** After a replay from the log: the stream resumes from here instead of the id the client sent; else -1. */
+    long resumeOverrideEventId = -1;
+    /** Replays from the log made for this stream's request. */
+    int catchUpRounds;
+    /** The stream's response head went out already (written by a replay from the log). */
+    boolean isHeadSent;
 
     /** Bytes that must go out before anything else (response remainder, stream preamble, control frames). */
     ByteBuffer pendingOut;

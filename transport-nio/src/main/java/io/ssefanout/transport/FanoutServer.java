@@ -249,6 +249,7 @@ public final class FanoutServer implements AutoCloseable
         private ExternalEventLog externalEventLog;
         private Consumer<FanoutEngine> beforeListening;
         private Supplier<String> healthProblem;
+        private LogCatchUp logCatchUp;
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
@@ -755,6 +756,24 @@ public final class FanoutServer implements AutoCloseable
         public Context beforeListening(final Consumer<FanoutEngine> beforeListening)
         {
             this.beforeListening = beforeListening;
+            return this;
+        }
+
+        /**
+         * @return replays resumes older than this node's memory from the external log (cluster mode), or null.
+         */
+        public LogCatchUp logCatchUp()
+        {
+            return logCatchUp;
+        }
+
+        /**
+         * @param logCatchUp replays resumes older than this node's memory from the external log; the caller owns it.
+         * @return this.
+         */
+        public Context logCatchUp(final LogCatchUp logCatchUp)
+        {
+            this.logCatchUp = logCatchUp;
             return this;
         }
 

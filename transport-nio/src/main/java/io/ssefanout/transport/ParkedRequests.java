@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 final class ParkedRequests
 {
-    private final ManyToOneConcurrentLinkedQueue<AppendCompletion> completions = new ManyToOneConcurrentLinkedQueue<>();
+    private final ManyToOneConcurrentLinkedQueue<Completion> completions = new ManyToOneConcurrentLinkedQueue<>();
     private final Runnable wake;
     private PublishHandler publishHandler;
     private HttpRequestAdapter adapter;
@@ -61,6 +61,20 @@ final class ParkedRequests
     }
 
     /**
+     * The callback for a replay from the log by a parked stream: queues the outcome for the agent. Control path.
+     *
+     * @param throughEventId the last id the replay covers: the stream subscribes after it.
+     */
+    LogCatchUp.Done catchUpDoneFor(final Connection connection, final long throughEventId)
+    {
+        return (isHeadSent, bytesWritten, failure) ->
+        {
+            completions.offer(new CatchUpCompletion(connection, throughEventId, isHeadSent, bytesWritten, failure));
+            wake.run();
+        };
+    }
+
+    /**
      * Park a resume until the sequencer's watermark reaches {@code eventId} or the connection's
      * {@link Connection#parkDeadlineNs} passes; then its request is handled again.
      */
@@ -91,7 +105,7 @@ final class ParkedRequests
     int poll(final long nowNs, final long watermark) throws IOException
     {
         int work = 0;
-        AppendCompletion completion;
+        Completion completion;
         while (null != (completion = completions.poll()))
         {
             final Connection connection = completion.connection;
@@ -100,8 +114,7 @@ final class ParkedRequests
                 continue;
             }
             unpark(connection);
-            publishHandler.answerAppended(connection, completion.isBatch, completion.keepAlive, completion.origin,
-                completion.bodyLength, completion.eventIds, completion.failure);
+            completion.complete(this);
             resume(connection);
             work++;
         }
@@ -139,9 +152,23 @@ final class ParkedRequests
         }
     }
 
-    private static final class AppendCompletion
+    /**
+     * An outcome from another thread, for the agent to act on.
+     */
+    private abstract static class Completion
     {
         final Connection connection;
+
+        Completion(final Connection connection)
+        {
+            this.connection = connection;
+        }
+
+        abstract void complete(ParkedRequests parked) throws IOException;
+    }
+
+    private static final class AppendCompletion extends Completion
+    {
         final boolean isBatch;
         final boolean keepAlive;
         final byte[] origin;
@@ -158,13 +185,61 @@ final class ParkedRequests
             final long[] eventIds,
             final String failure)
         {
-            this.connection = connection;
+            super(connection);
             this.isBatch = isBatch;
             this.keepAlive = keepAlive;
             this.origin = origin;
             this.bodyLength = bodyLength;
             this.eventIds = eventIds;
             this.failure = failure;
+        }
+
+        @Override
+        void complete(final ParkedRequests parked) throws IOException
+        {
+            parked.publishHandler.answerAppended(
+                connection, isBatch, keepAlive, origin, bodyLength, eventIds, failure);
+        }
+    }
+
+    /**
+     * A replay from the log ended: the stream's request runs again, now from where the replay stopped (or, when
+     * there was none to make, from its own resume point, which gets {@code reset}).
+     */
+    private static final class CatchUpCompletion extends Completion
+    {
+        final long throughEventId;
+        final boolean isHeadSent;
+        final long bytesWritten;
+        final String failure;
+
+        CatchUpCompletion(
+            final Connection connection,
+            final long throughEventId,
+            final boolean isHeadSent,
+            final long bytesWritten,
+            final String failure)
+        {
+            super(connection);
+            this.throughEventId = throughEventId;
+            this.isHeadSent = isHeadSent;
+            this.bytesWritten = bytesWritten;
+            this.failure = failure;
+        }
+
+        @Override
+        void complete(final ParkedRequests parked)
+        {
+            connection.isHeadSent |= isHeadSent;
+            connection.bytesSent += bytesWritten;
+            if (null == failure)
+            {
+                connection.resumeOverrideEventId = throughEventId;
+            }
+            else
+            {
+                connection.catchUpRounds = LogCatchUps.ROUNDS_MAX;
+            }
         }
     }
 }

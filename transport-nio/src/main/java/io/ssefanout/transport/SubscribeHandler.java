@@ -45,6 +45,7 @@ final class SubscribeHandler
     private final CachedNanoClock clock;
     private final DrainState drainState;
     private final ParkedRequests parked;
+    private final LogCatchUps catchUps;
     private final boolean isChunked;
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer eventIdScratch = new UnsafeBuffer(new byte[256]);
@@ -66,6 +67,7 @@ final class SubscribeHandler
     {
         this.ctx = ctx;
         this.parked = parked;
+        this.catchUps = new LogCatchUps(ctx.logCatchUp(), engine, parked);
         this.engine = engine;
         this.logReader = logReader;
         this.topicRegistry = engine.topics();
@@ -190,6 +192,11 @@ final class SubscribeHandler
             }
         }
 
+        if (connection.resumeOverrideEventId >= 0)
+        {
+            // a replay from the log brought the stream this far
+            lastEventId = connection.resumeOverrideEventId;
+        }
         if (isAheadOfThisNode(connection, lastEventId))
         {
             return;
@@ -259,6 +266,12 @@ final class SubscribeHandler
             // full sooner than the send buffer: a slow client's next values are conflated, not queued behind old ones
             NativeSend.notSentLowWatermark(connection.fd, ctx.conflateUnsentMax());
         }
+        if (catchUps.isBehind(connection, topics, lastEventId))
+        {
+            catchUps.start(connection, targets.names, targets.patterns, lastEventId,
+                streamHead(buffer, connection.isChunkedBody));
+            return;
+        }
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
         final int maxRate = ctx.effectiveMaxRate(Math.max(0, requestedRate));
         if (maxRate > 0)
@@ -276,9 +289,13 @@ final class SubscribeHandler
         connection.requestStartNs = 0;
         connection.lastWriteNs = clock.nanoTime();
 
-        eventStreamHeaders(buffer, connection.isChunkedBody, false);
-        int length = response.length();
-        length += SseFrameEncoder.encodeRetry(response.buffer(), length, connection.isChunkedBody, ctx.retryHintMs());
+        int length = 0;
+        if (!connection.isHeadSent)
+        {
+            eventStreamHeaders(buffer, connection.isChunkedBody, false);
+            length = response.length();
+            length += SseFrameEncoder.encodeRetry(response.buffer(), length, connection.isChunkedBody, ctx.retryHintMs());
+        }
         if (subscription.isResetRequired())
         {
             length += SseFrameEncoder.encodeControlEvent(
@@ -287,7 +304,7 @@ final class SubscribeHandler
             counters.resetsSent.increment();
         }
         final ByteBuffer preamble = response.byteBuffer();
-        preamble.limit(length);
+        preamble.limit(length).position(0);
         connection.appendPendingOut(preamble);
 
         index.add(connection);
@@ -297,6 +314,19 @@ final class SubscribeHandler
         }
         counters.subscribersOpen.increment();
         writer.writeSubscriber(connection);
+    }
+
+    /**
+     * The head and retry hint a stream starts with, copied, for a replay from the log to write first. Control path.
+     */
+    private ByteBuffer streamHead(final DirectBuffer request, final boolean isChunkedBody)
+    {
+        eventStreamHeaders(request, isChunkedBody, false);
+        int length = response.length();
+        length += SseFrameEncoder.encodeRetry(response.buffer(), length, isChunkedBody, ctx.retryHintMs());
+        final byte[] head = new byte[length];
+        response.buffer().getBytes(0, head);
+        return ByteBuffer.wrap(head);
     }
 
     /**
