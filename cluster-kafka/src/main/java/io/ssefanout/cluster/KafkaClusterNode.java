@@ -1,5 +1,6 @@
 package io.ssefanout.cluster;
 
+import io.ssefanout.transport.ClusterWiring;
 import io.ssefanout.transport.FanoutServer;
 import org.agrona.CloseHelper;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,11 +41,13 @@ public final class KafkaClusterNode implements AutoCloseable
             createTopicIfMissing(settings);
             eventLog = new KafkaEventLog(settings.bootstrapServers, settings.topic, settings.publishTimeoutNs);
             eventLog.awaitMetadata(settings.startTimeoutNs);
-            ctx.externalEventLog(eventLog);
-            ctx.healthProblem(this::ingestFailure);
             catchUp = new KafkaCatchUp(settings.bootstrapServers, settings.topic, CATCH_UP_THREADS);
-            ctx.logCatchUp(catchUp);
-            ctx.beforeListening(engine ->
+            final ClusterWiring wiring = new ClusterWiring()
+                .eventLog(eventLog)
+                .catchUp(catchUp)
+                .healthProblem(this::ingestFailure);
+            ctx.cluster(wiring);
+            wiring.beforeListening(engine ->
             {
                 ingest = new KafkaIngest(settings.bootstrapServers, settings.topic, engine, settings.warmupEvents);
                 ingest.start();

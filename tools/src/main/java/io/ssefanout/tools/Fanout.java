@@ -117,12 +117,12 @@ public final class Fanout
     private static DemoFeed startDemoFeed(final FanoutServer server, final FanoutServer.Context ctx)
     {
         final DemoFeed.Settings settings = DemoFeed.Settings.fromProperties();
-        if (null == ctx.externalEventLog())
+        if (null == ctx.cluster())
         {
             return DemoFeed.start(server.engine(), settings);
         }
         return Boolean.parseBoolean(System.getProperty("fanout.demo.feed", "true")) ?
-            DemoFeed.start(ctx.externalEventLog(), settings) : null;
+            DemoFeed.start(ctx.cluster().eventLog(), settings) : null;
     }
 
     private static byte[] resource(final String name) throws IOException

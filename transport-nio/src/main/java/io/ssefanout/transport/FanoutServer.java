@@ -19,8 +19,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,10 +52,10 @@ public final class FanoutServer implements AutoCloseable
         {
             engine = FanoutEngine.launch(ctx.engineContext());
             engine.counters().register(TransportCounterDescriptor.values());
-            if (null != ctx.beforeListening())
+            if (null != ctx.cluster() && null != ctx.cluster().beforeListening())
             {
-                // e.g. a cluster node warms its history from the log: nobody connects before it is done
-                ctx.beforeListening().accept(engine);
+                // a cluster node warms its history from the log: nobody connects before it is done
+                ctx.cluster().beforeListening().accept(engine);
             }
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
@@ -246,10 +244,7 @@ public final class FanoutServer implements AutoCloseable
         private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
         private int conflateUnsentMax = TransportConfiguration.conflateUnsentMax();
         private long resumeWaitNs = TransportConfiguration.resumeWaitNs();
-        private ExternalEventLog externalEventLog;
-        private Consumer<FanoutEngine> beforeListening;
-        private Supplier<String> healthProblem;
-        private LogCatchUp logCatchUp;
+        private ClusterWiring cluster;
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
@@ -289,7 +284,7 @@ public final class FanoutServer implements AutoCloseable
                 throw new IllegalStateException("Context already concluded");
             }
             isConcluded = true;
-            if (null != externalEventLog)
+            if (null != cluster && null != cluster.eventLog())
             {
                 // ids come back with the events from the external log: the same on every node
                 engineContext().externalEventIds(true);
@@ -721,78 +716,20 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @return where publishes are appended in cluster mode, or null: straight into the engine's ring.
+         * @return what a cluster node plugged in, or null for a single node.
          */
-        public ExternalEventLog externalEventLog()
+        public ClusterWiring cluster()
         {
-            return externalEventLog;
+            return cluster;
         }
 
         /**
-         * @param externalEventLog where publishes are appended (cluster mode: the engine then takes its ids from the
-         *                         events it reads back, {@code FanoutEngine.Context#externalEventIds}); the caller
-         *                         owns it.
+         * @param cluster what a cluster node plugs in (its event log, catch-up, warm-up, health); the node owns it.
          * @return this.
          */
-        public Context externalEventLog(final ExternalEventLog externalEventLog)
+        public Context cluster(final ClusterWiring cluster)
         {
-            this.externalEventLog = externalEventLog;
-            return this;
-        }
-
-        /**
-         * @return run on the engine once it started, before the port is bound; or null.
-         */
-        public Consumer<FanoutEngine> beforeListening()
-        {
-            return beforeListening;
-        }
-
-        /**
-         * @param beforeListening run on the engine once it started, before the port is bound (a cluster node warms its
-         *                        history from the log there); it may block; what it throws fails the launch.
-         * @return this.
-         */
-        public Context beforeListening(final Consumer<FanoutEngine> beforeListening)
-        {
-            this.beforeListening = beforeListening;
-            return this;
-        }
-
-        /**
-         * @return replays resumes older than this node's memory from the external log (cluster mode), or null.
-         */
-        public LogCatchUp logCatchUp()
-        {
-            return logCatchUp;
-        }
-
-        /**
-         * @param logCatchUp replays resumes older than this node's memory from the external log; the caller owns it.
-         * @return this.
-         */
-        public Context logCatchUp(final LogCatchUp logCatchUp)
-        {
-            this.logCatchUp = logCatchUp;
-            return this;
-        }
-
-        /**
-         * @return says why the server is not healthy (its {@code /health} answers 503 with that), or null; or null.
-         */
-        public Supplier<String> healthProblem()
-        {
-            return healthProblem;
-        }
-
-        /**
-         * @param healthProblem asked on every {@code /health}: why the server is not healthy, or null when it is (a
-         *                      cluster node whose ingest stopped); any thread, must be quick.
-         * @return this.
-         */
-        public Context healthProblem(final Supplier<String> healthProblem)
-        {
-            this.healthProblem = healthProblem;
+            this.cluster = cluster;
             return this;
         }
 
@@ -1228,7 +1165,7 @@ public final class FanoutServer implements AutoCloseable
                 ", streamSendBuffer=" + streamSendBuffer +
                 ", conflateUnsentMax=" + conflateUnsentMax +
                 ", resumeWaitNs=" + resumeWaitNs +
-                ", externalEventLog=" + externalEventLog +
+                ", cluster=" + cluster +
                 ", streamMaxRate=" + streamMaxRate +
                 ", streamMaxRateLimit=" + streamMaxRateLimit +
                 ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +

@@ -338,7 +338,7 @@ final class HttpRequestAdapter
                 return keepAlive ? headLength : -1;
             }
             final String problem = drainState.isDraining() ? "draining" :
-                null == ctx.healthProblem() ? null : ctx.healthProblem().get();
+                null == ctx.cluster() ? null : ctx.cluster().healthProblem();
             responder.send(connection, response.simple(
                 null == problem ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, null == problem ? "ok\n" : problem + "\n",
                 keepAlive, buffer, parser.originOffset(), parser.originLength()),

@@ -53,7 +53,7 @@ final class PublishHandler
         final ParkedRequests parked)
     {
         this.engine = engine;
-        this.externalLog = ctx.externalEventLog();
+        this.externalLog = null == ctx.cluster() ? null : ctx.cluster().eventLog();
         this.parked = parked;
         this.topicRegistry = engine.topics();
         this.parser = parser;

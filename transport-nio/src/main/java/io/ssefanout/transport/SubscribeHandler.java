@@ -67,7 +67,7 @@ final class SubscribeHandler
     {
         this.ctx = ctx;
         this.parked = parked;
-        this.catchUps = new LogCatchUps(ctx.logCatchUp(), engine, parked);
+        this.catchUps = new LogCatchUps(null == ctx.cluster() ? null : ctx.cluster().catchUp(), engine, parked);
         this.engine = engine;
         this.logReader = logReader;
         this.topicRegistry = engine.topics();
