@@ -8,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -177,15 +176,9 @@ public final class KafkaCatchUp implements LogCatchUp, AutoCloseable
 
         private KafkaConsumer<byte[], byte[]> consumer()
         {
-            final Properties properties = new Properties();
-            properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "fanout-catchup");
-            properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+            final Properties properties = KafkaClients.consumerProperties(bootstrapServers, "fanout-catchup");
             properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
             properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-            properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             return new KafkaConsumer<>(properties);
         }
 

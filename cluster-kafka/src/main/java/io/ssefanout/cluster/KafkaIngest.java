@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.List;
@@ -64,17 +63,11 @@ public final class KafkaIngest implements AutoCloseable
         this.errorHandler = engine.context().errorHandler();
         this.errors = engine.counters().get(EngineCounterDescriptor.ERRORS);
         this.warmupEvents = warmupEvents;
-        final Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "fanout-ingest");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a position the log no longer has is a log that went back (recreated topic): said, never skipped silently
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        final Properties properties = KafkaClients.consumerProperties(bootstrapServers, "fanout-ingest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         properties.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(properties);
         this.thread = new Thread(this::run, "fanout-kafka-ingest");
         this.thread.setDaemon(true);

@@ -3,25 +3,19 @@ package io.ssefanout.engine;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventFactory;
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.ssefanout.codec.SseFrameEncoder;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -48,20 +42,14 @@ public final class FanoutEngine implements AutoCloseable
     private final TopicRegistry topics;
     private final EventIdSequence eventIds;
     private final Sequencer sequencer;
-    private final ByteBuffer slab;
+    private final IngestRing ingest;
     private final RingBuffer<IngestEvent> ringBuffer;
     private final BatchEventProcessor<IngestEvent> processor;
     private final Thread sequencerThread;
     private final EventPoller<IngestEvent> poller;
     private final EventPoller.Handler<IngestEvent> pollHandler;
-    private volatile Runnable ingestSignal;
     private int polledCount;
-    private final AtomicCounter eventsPublished;
-    private final AtomicCounter eventsRejectedRingFull;
-    private final AtomicInteger publishersInFlight = new AtomicInteger();
     private final FrameLogAllocator logAllocator;
-    private final NanoClock ingestClock;
-    private volatile boolean isAcceptingPublishes = true;
     private boolean isIngestStopped;
     private boolean isClosed;
 
@@ -72,28 +60,13 @@ public final class FanoutEngine implements AutoCloseable
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
         this.sequencer = new Sequencer(eventIds, ctx.externalEventIds(), ctx.chunked(), counters);
-        this.ingestClock = ctx.nanoClock();
         this.logAllocator = new FrameLogAllocator(
             new LogSegmentPool(ctx.logSegmentLength(), ctx.logMemoryMax(), counters),
             ctx.historyEvents(), ctx.historyBytes(), ctx.historyAgeNs(), counters.get(EngineCounterDescriptor.TOPICS));
         this.sequencer.topicExpiry(new TopicExpiry(
             topics, logAllocator, ctx.topicIdleExpiryNs(), counters.get(EngineCounterDescriptor.TOPICS_EXPIRED)));
-        this.eventsPublished = counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED);
-        this.eventsRejectedRingFull = counters.get(EngineCounterDescriptor.EVENTS_REJECTED_RING_FULL);
-
-        final int slotLength = SseFrameEncoder.MAX_EVENT_TYPE_LENGTH + ctx.payloadMaxLength();
-        this.slab = ByteBuffer.allocateDirect(ctx.ringSize() * slotLength);
-        final AtomicInteger nextSlot = new AtomicInteger();
-        final EventFactory<IngestEvent> factory = () ->
-        {
-            final IngestEvent event = new IngestEvent();
-            final int base = nextSlot.getAndIncrement() * slotLength;
-            event.eventType.wrap(slab, base, SseFrameEncoder.MAX_EVENT_TYPE_LENGTH);
-            event.payload.wrap(slab, base + SseFrameEncoder.MAX_EVENT_TYPE_LENGTH, ctx.payloadMaxLength());
-            return event;
-        };
-        this.ringBuffer = RingBuffer.createMultiProducer(
-            factory, ctx.ringSize(), EngineConfiguration.waitStrategy(ctx.waitStrategy()));
+        this.ingest = new IngestRing(ctx, counters);
+        this.ringBuffer = ingest.ringBuffer();
         if (ThreadingMode.SHARED == ctx.threadingMode())
         {
             // no thread of its own: whoever runs the duty cycle calls pollIngest()
@@ -254,28 +227,13 @@ public final class FanoutEngine implements AutoCloseable
         {
             return checked;
         }
-
-        publishersInFlight.getAndIncrement();
-        try
+        final long sequence = ingest.publish(
+            topic, eventType, eventTypeOffset, eventTypeLength, payload, payloadOffset, payloadLength, eventId);
+        if (sequence < 0)
         {
-            final long sequence = claim(1);
-            if (sequence < 0)
-            {
-                return sequence;
-            }
-            final IngestEvent event = ringBuffer.get(sequence);
-            fill(event, topic, eventType, eventTypeOffset, eventTypeLength, payload,
-                payloadOffset, payloadLength, ingestClock.nanoTime());
-            event.eventId = eventId;
-            ringBuffer.publish(sequence);
-            signalIngest();
-            eventsPublished.increment();
-            return IngestEvent.ASSIGN == eventId ? eventIds.base() + sequence : eventId;
+            return sequence;
         }
-        finally
-        {
-            publishersInFlight.getAndDecrement();
-        }
+        return IngestEvent.ASSIGN == eventId ? eventIds.base() + sequence : eventId;
     }
 
     /**
@@ -306,30 +264,8 @@ public final class FanoutEngine implements AutoCloseable
             }
         }
 
-        publishersInFlight.getAndIncrement();
-        try
-        {
-            final long last = claim(count);
-            if (last < 0)
-            {
-                return last;
-            }
-            final long first = last - count + 1;
-            final long nowNs = ingestClock.nanoTime();
-            for (int i = 0; i < count; i++)
-            {
-                fill(ringBuffer.get(first + i), batch.topic(i), buffer, batch.eventTypeOffset(i),
-                    batch.eventTypeLength(i), buffer, batch.dataOffset(i), batch.dataLength(i), nowNs);
-            }
-            ringBuffer.publish(first, last);
-            signalIngest();
-            eventsPublished.getAndAdd(count);
-            return eventIds.base() + first;
-        }
-        finally
-        {
-            publishersInFlight.getAndDecrement();
-        }
+        final long first = ingest.publish(batch);
+        return first < 0 ? first : eventIds.base() + first;
     }
 
     /**
@@ -368,51 +304,6 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
-     * Claim {@code count} consecutive ring slots; the caller counts itself in {@link #publishersInFlight} around this
-     * and the publish, so a stopping engine waits for it.
-     *
-     * @return the last slot's sequence, {@link #CLOSED} or {@link #RING_FULL}.
-     */
-    private long claim(final int count)
-    {
-        if (!isAcceptingPublishes)
-        {
-            return CLOSED;
-        }
-        try
-        {
-            return ringBuffer.tryNext(count);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            eventsRejectedRingFull.getAndAdd(count);
-            return RING_FULL;
-        }
-    }
-
-    private static void fill(
-        final IngestEvent event,
-        final Topic topic,
-        final DirectBuffer eventType,
-        final int eventTypeOffset,
-        final int eventTypeLength,
-        final DirectBuffer payload,
-        final int payloadOffset,
-        final int payloadLength,
-        final long ingestTimeNs)
-    {
-        event.topic = topic;
-        event.ingestTimeNs = ingestTimeNs;
-        event.eventTypeLength = eventTypeLength;
-        if (eventTypeLength > 0)
-        {
-            event.eventType.putBytes(0, eventType, eventTypeOffset, eventTypeLength);
-        }
-        event.payloadLength = payloadLength;
-        event.payload.putBytes(0, payload, payloadOffset, payloadLength);
-    }
-
-    /**
      * Ask the sequencer to look after a slice of the topics (age out idle history, forget unused topics), in ring
      * order with the events. The server asks about once a second; an embedder without the server calls it itself.
      * Any thread; does nothing when the ring is full or the engine stopped.
@@ -421,28 +312,7 @@ public final class FanoutEngine implements AutoCloseable
      */
     public boolean requestMaintenance()
     {
-        publishersInFlight.incrementAndGet();
-        try
-        {
-            final long sequence = claim(1);
-            if (sequence < 0)
-            {
-                return false;
-            }
-            final IngestEvent event = ringBuffer.get(sequence);
-            event.topic = null;
-            event.isMaintenance = true;
-            event.ingestTimeNs = ingestClock.nanoTime();
-            event.eventTypeLength = 0;
-            event.payloadLength = 0;
-            ringBuffer.publish(sequence);
-            signalIngest();
-            return true;
-        }
-        finally
-        {
-            publishersInFlight.decrementAndGet();
-        }
+        return ingest.requestMaintenance();
     }
 
     /**
@@ -486,16 +356,7 @@ public final class FanoutEngine implements AutoCloseable
      */
     public void ingestSignal(final Runnable signal)
     {
-        this.ingestSignal = signal;
-    }
-
-    private void signalIngest()
-    {
-        final Runnable signal = ingestSignal;
-        if (null != signal)
-        {
-            signal.run();
-        }
+        ingest.ingestSignal(signal);
     }
 
     /**
@@ -629,7 +490,7 @@ public final class FanoutEngine implements AutoCloseable
      */
     public boolean isAcceptingPublishes()
     {
-        return isAcceptingPublishes;
+        return ingest.isAcceptingPublishes();
     }
 
     /**
@@ -646,12 +507,8 @@ public final class FanoutEngine implements AutoCloseable
             return true;
         }
         isIngestStopped = true;
-        isAcceptingPublishes = false;
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        while (publishersInFlight.get() > 0 && System.nanoTime() < deadlineNs)
-        {
-            Thread.onSpinWait();
-        }
+        ingest.stopAccepting(deadlineNs);
         boolean drained = true;
         while (hasIngestPending())
         {
@@ -660,7 +517,7 @@ public final class FanoutEngine implements AutoCloseable
                 drained = false;
                 break;
             }
-            signalIngest();
+            ingest.signalIngest();
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
         }
         if (null != processor)
@@ -695,7 +552,7 @@ public final class FanoutEngine implements AutoCloseable
         isClosed = true;
         stopIngest(ctx.shutdownTimeoutNs());
         logAllocator.close();
-        BufferUtil.free(slab);
+        ingest.close();
         ctx.close();
     }
 

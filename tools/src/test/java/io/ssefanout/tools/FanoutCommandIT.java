@@ -4,22 +4,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FanoutCommandIT
 {
-    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
 
     @TempDir
     Path dir;
@@ -73,52 +66,12 @@ class FanoutCommandIT
 
     private Process start(final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("-Dfanout.port=0");
-        command.add("-Dfanout.bind.address=127.0.0.1");
-        command.add("-Dfanout.dir=" + dir);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Fanout.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return FanoutProcess.start(dir, List.of(), args);
     }
 
     private static int awaitPort(final Process process) throws IOException
     {
-        final BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while (null != (line = reader.readLine()))
-        {
-            final Matcher matcher = LISTENING.matcher(line);
-            if (matcher.find())
-            {
-                final Thread drain = new Thread(() -> drain(reader), "drain-stdout");
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        throw new IOException("server exited before listening");
-    }
-
-    private static void drain(final BufferedReader reader)
-    {
-        try
-        {
-            while (null != reader.readLine())
-            {
-                Thread.onSpinWait();
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the process ended and its stream closed
-        }
+        return FanoutProcess.awaitPort(process);
     }
 
     private static String request(final int port, final String request, final long timeoutMs) throws IOException

@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * What a cluster node plugs into its server ({@link FanoutServer.Context#cluster(ClusterWiring)}): where publishes
- * are appended, how old resumes are replayed, what runs before the port is bound, and what makes it unhealthy. The
+ * are appended, how old resumes are replayed, what runs before the port is bound, what makes it unhealthy, and how
+ * long a resume waits for this node to reach an id another node served. The
  * node owns these objects; the server only calls them. A server without wiring is a single node.
  */
 public final class ClusterWiring
@@ -16,6 +17,7 @@ public final class ClusterWiring
     private LogCatchUp catchUp;
     private Consumer<FanoutEngine> beforeListening;
     private Supplier<String> healthProblem;
+    private long resumeWaitNs = TransportConfiguration.resumeWaitNs();
 
     /**
      * @return where publishes are appended, or null: straight into the engine's ring.
@@ -92,9 +94,28 @@ public final class ClusterWiring
         return this;
     }
 
+    /**
+     * @return how long a resume from an id this node has not read yet waits for it.
+     */
+    public long resumeWaitNs()
+    {
+        return resumeWaitNs;
+    }
+
+    /**
+     * @param resumeWaitNs how long a resume from an id this node has not read yet (its client came from a node that
+     *                     was ahead) waits for this node to get there, before it is told {@code reset}.
+     * @return this.
+     */
+    public ClusterWiring resumeWaitNs(final long resumeWaitNs)
+    {
+        this.resumeWaitNs = resumeWaitNs;
+        return this;
+    }
+
     @Override
     public String toString()
     {
-        return "ClusterWiring{eventLog=" + eventLog + "}";
+        return "ClusterWiring{eventLog=" + eventLog + ", resumeWaitNs=" + resumeWaitNs + "}";
     }
 }

@@ -243,7 +243,6 @@ public final class FanoutServer implements AutoCloseable
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
         private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
         private int conflateUnsentMax = TransportConfiguration.conflateUnsentMax();
-        private long resumeWaitNs = TransportConfiguration.resumeWaitNs();
         private ClusterWiring cluster;
         private int streamMaxRate = TransportConfiguration.streamMaxRate();
         private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
@@ -734,24 +733,6 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @return how long a resume from an id this node has not read yet waits for it (cluster mode).
-         */
-        public long resumeWaitNs()
-        {
-            return resumeWaitNs;
-        }
-
-        /**
-         * @param resumeWaitNs how long a resume from an id this node has not read yet waits for it (cluster mode).
-         * @return this.
-         */
-        public Context resumeWaitNs(final long resumeWaitNs)
-        {
-            this.resumeWaitNs = resumeWaitNs;
-            return this;
-        }
-
-        /**
          * @return most bytes the kernel holds unsent for a conflating stream, 0 for no bound but the send buffer.
          */
         public int conflateUnsentMax()
@@ -1164,7 +1145,6 @@ public final class FanoutServer implements AutoCloseable
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
                 ", streamSendBuffer=" + streamSendBuffer +
                 ", conflateUnsentMax=" + conflateUnsentMax +
-                ", resumeWaitNs=" + resumeWaitNs +
                 ", cluster=" + cluster +
                 ", streamMaxRate=" + streamMaxRate +
                 ", streamMaxRateLimit=" + streamMaxRateLimit +

@@ -350,7 +350,8 @@ final class SubscribeHandler
         {
             return false;
         }
-        connection.parkDeadlineNs = 0 == deadlineNs ? nowNs + ctx.resumeWaitNs() : deadlineNs;
+        final long waitNs = null == ctx.cluster() ? TransportConfiguration.resumeWaitNs() : ctx.cluster().resumeWaitNs();
+        connection.parkDeadlineNs = 0 == deadlineNs ? nowNs + waitNs : deadlineNs;
         parked.awaitLog(connection, lastEventId);
         return true;
     }

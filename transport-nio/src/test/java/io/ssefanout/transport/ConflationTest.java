@@ -52,26 +52,9 @@ class ConflationTest
     void shouldGiveAStalledReaderEachTopicsNewestValueOnceThenLive() throws IOException
     {
         server = ServerFixture.start(dir, ctx -> ctx.streamSendBuffer(16 * 1024));
-        final StringBuilder path = new StringBuilder("/sse?topics=");
-        for (int t = 0; t < TOPICS; t++)
-        {
-            path.append(t > 0 ? "," : "").append('t').append(t);
-        }
-        slow = SseClient.connect(server.port(), path + "&conflate=true", 4096);
-        healthy = SseClient.connect(server.port(), path.toString());
-
         // 30 rounds of 100 x 300 bytes: about 900 KB, far more than the 32 KB the slow stream's socket holds
-        int published = 0;
         final int lastRound = 29;
-        for (int round = 0; round <= lastRound; round++)
-        {
-            for (int t = 0; t < TOPICS; t++)
-            {
-                publish(server, "t" + t, value(t, round));
-                published++;
-            }
-            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
-        }
+        final int published = stallAndPublish(lastRound + 1);
 
         final Map<Integer, Integer> latestRound = new HashMap<>();
         assertThat(slow.readUntil(() -> countWithRound(slow, lastRound) == TOPICS, 10_000))
@@ -122,23 +105,7 @@ class ConflationTest
     private long eventsReadToReachTheNewest(final int unsentMax) throws IOException
     {
         server = ServerFixture.start(dir.resolve("u" + unsentMax), ctx -> ctx.conflateUnsentMax(unsentMax));
-        final StringBuilder path = new StringBuilder("/sse?topics=");
-        for (int t = 0; t < TOPICS; t++)
-        {
-            path.append(t > 0 ? "," : "").append('t').append(t);
-        }
-        slow = SseClient.connect(server.port(), path + "&conflate=true", 4096);
-        healthy = SseClient.connect(server.port(), path.toString());
-        int published = 0;
-        for (int round = 0; round < 30; round++)
-        {
-            for (int t = 0; t < TOPICS; t++)
-            {
-                publish(server, "t" + t, value(t, round));
-                published++;
-            }
-            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
-        }
+        stallAndPublish(30);
         ServerFixture.await(() -> counter(server, TransportCounterDescriptor.CONFLATED_FRAMES) > 0, 5000, "conflation");
         assertThat(slow.readUntil(() -> countWithRound(slow, 29) == TOPICS, 10_000)).as(slow.eofReason).isTrue();
         final long written = slow.events().size();
@@ -149,6 +116,34 @@ class ConflationTest
         server.close();
         server = null;
         return written;
+    }
+
+    /**
+     * Connect a conflating reader with a 4 KB window that does not read, and a healthy one, to all 100 topics, then
+     * publish {@code rounds} rounds, each taken by the healthy one before the next.
+     *
+     * @return events published.
+     */
+    private int stallAndPublish(final int rounds) throws IOException
+    {
+        final StringBuilder path = new StringBuilder("/sse?topics=");
+        for (int t = 0; t < TOPICS; t++)
+        {
+            path.append(t > 0 ? "," : "").append('t').append(t);
+        }
+        slow = SseClient.connect(server.port(), path + "&conflate=true", 4096);
+        healthy = SseClient.connect(server.port(), path.toString());
+        int published = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int t = 0; t < TOPICS; t++)
+            {
+                publish(server, "t" + t, value(t, round));
+                published++;
+            }
+            assertThat(healthy.awaitEvents(published, 5000)).isTrue();
+        }
+        return published;
     }
 
     private static long countWithRound(final SseClient client, final int round)

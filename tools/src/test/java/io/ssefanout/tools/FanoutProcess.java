@@ -1,0 +1,89 @@
+package io.ssefanout.tools;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code fanout} command as a real child process for the tests: on an ephemeral loopback port, with its own
+ * {@code fanout.dir}, and the port it prints when it listens.
+ */
+final class FanoutProcess
+{
+    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
+
+    private FanoutProcess()
+    {
+    }
+
+    /**
+     * @param dir        the process's {@code fanout.dir}.
+     * @param properties extra {@code -D} settings ({@code name=value}).
+     * @param args       command and flags.
+     */
+    static Process start(final Path dir, final List<String> properties, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-exports");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-Dfanout.port=0");
+        command.add("-Dfanout.bind.address=127.0.0.1");
+        command.add("-Dfanout.dir=" + dir);
+        for (final String property : properties)
+        {
+            command.add("-D" + property);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Fanout.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Read the process's output until it says where it listens; the rest of its output is drained meanwhile.
+     *
+     * @return the port.
+     */
+    static int awaitPort(final Process process) throws IOException
+    {
+        final BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            final Matcher matcher = LISTENING.matcher(line);
+            if (matcher.find())
+            {
+                final Thread drain = new Thread(() -> drain(reader), "drain-stdout");
+                drain.setDaemon(true);
+                drain.start();
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        throw new IOException("fanout exited before listening");
+    }
+
+    private static void drain(final BufferedReader reader)
+    {
+        try
+        {
+            while (null != reader.readLine())
+            {
+                Thread.onSpinWait();
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process ended and its stream closed
+        }
+    }
+}
