@@ -344,8 +344,16 @@ public final class FanoutEngine implements AutoCloseable
      */
     public boolean hasIngestPending()
     {
+        return ingestBacklog() > 0;
+    }
+
+    /**
+     * @return events claimed in the ring and not sequenced yet. Any thread.
+     */
+    public long ingestBacklog()
+    {
         final long consumed = null != poller ? poller.getSequence().get() : processor.getSequence().get();
-        return consumed < ringBuffer.getCursor();
+        return ringBuffer.getCursor() - consumed;
     }
 
     /**

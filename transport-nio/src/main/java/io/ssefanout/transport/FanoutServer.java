@@ -59,7 +59,7 @@ public final class FanoutServer implements AutoCloseable
             }
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
-            final MetricsRenderer metricsRenderer = new MetricsRenderer(engine.counters(), latencyStats);
+            final MetricsRenderer metricsRenderer = new MetricsRenderer(engine, latencyStats);
             final ConnectionAdmission admission = new ConnectionAdmission(
                 ctx.connectionsMax(), ctx.connectionsPerAddressMax());
 

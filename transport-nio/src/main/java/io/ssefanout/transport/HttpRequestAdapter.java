@@ -246,14 +246,6 @@ final class HttpRequestAdapter
         connection.requestId = parser.requestIdLength() > 0 && (isPublishLogEnabled || !isPublishPath(buffer)) ?
             buffer.getStringWithoutLengthAscii(parser.requestIdOffset(), Math.min(parser.requestIdLength(), 128)) :
             null;
-        if (connection.isOverLimit)
-        {
-            connection.closeReason = "over-limit";
-            responder.rejectOverLimit(connection, buffer);
-            return -1;
-        }
-
-        final boolean keepAlive = parser.isKeepAlive() && !drainState.isDraining();
         final int targetOffset = parser.targetOffset();
         final int targetLength = parser.targetLength();
         int pathLength = targetLength;
@@ -265,6 +257,17 @@ final class HttpRequestAdapter
                 break;
             }
         }
+        final boolean isOperatorPath = RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/health") ||
+            RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/metrics");
+        if (connection.isOverLimit && !isOperatorPath)
+        {
+            connection.closeReason = "over-limit";
+            responder.rejectOverLimit(connection, buffer);
+            return -1;
+        }
+
+        // past a connection limit, health and metrics are still answered (an operator needs them most then), once
+        final boolean keepAlive = parser.isKeepAlive() && !drainState.isDraining() && !connection.isOverLimit;
         final int queryOffset = targetOffset + pathLength + 1;
         final int queryLength = Math.max(0, targetLength - pathLength - 1);
         final HttpMethod method = parser.method();

@@ -33,33 +33,33 @@ public enum TransportCounterDescriptor implements CounterDescriptor
     /** Resume points older than the retained history, signalled with a reset event. */
     RESETS_SENT(13, "fanout_resets_sent_total", "counter", "Reset events sent on resume"),
     /** HTTP requests rejected: malformed (400). */
-    REJECTS_BAD_REQUEST(16, "fanout_rejects_bad_request_total", "counter", "Requests rejected 400"),
+    REJECTS_BAD_REQUEST(16, "fanout_rejects_total{code=\"400\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: unknown path (404). */
-    REJECTS_NOT_FOUND(17, "fanout_rejects_not_found_total", "counter", "Requests rejected 404"),
+    REJECTS_NOT_FOUND(17, "fanout_rejects_total{code=\"404\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: method not allowed (405). */
-    REJECTS_METHOD_NOT_ALLOWED(18, "fanout_rejects_method_not_allowed_total", "counter", "Requests rejected 405"),
+    REJECTS_METHOD_NOT_ALLOWED(18, "fanout_rejects_total{code=\"405\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: incomplete in time (408). */
-    REJECTS_TIMEOUT(19, "fanout_rejects_timeout_total", "counter", "Requests rejected 408"),
+    REJECTS_TIMEOUT(19, "fanout_rejects_total{code=\"408\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: length required (411). */
-    REJECTS_LENGTH_REQUIRED(20, "fanout_rejects_length_required_total", "counter", "Requests rejected 411"),
+    REJECTS_LENGTH_REQUIRED(20, "fanout_rejects_total{code=\"411\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: payload too large (413). */
-    REJECTS_PAYLOAD_TOO_LARGE(21, "fanout_rejects_payload_too_large_total", "counter", "Requests rejected 413"),
+    REJECTS_PAYLOAD_TOO_LARGE(21, "fanout_rejects_total{code=\"413\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: request line too long (414). */
-    REJECTS_URI_TOO_LONG(22, "fanout_rejects_uri_too_long_total", "counter", "Requests rejected 414"),
+    REJECTS_URI_TOO_LONG(22, "fanout_rejects_total{code=\"414\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: header section too large (431). */
-    REJECTS_HEADERS_TOO_LARGE(23, "fanout_rejects_headers_too_large_total", "counter", "Requests rejected 431"),
+    REJECTS_HEADERS_TOO_LARGE(23, "fanout_rejects_total{code=\"431\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: unavailable (503). */
-    REJECTS_UNAVAILABLE(24, "fanout_rejects_unavailable_total", "counter", "Requests rejected 503"),
+    REJECTS_UNAVAILABLE(24, "fanout_rejects_total{code=\"503\"}", "counter", "HTTP requests rejected, by status code"),
     /** HTTP requests rejected: version (505). */
-    REJECTS_VERSION(25, "fanout_rejects_http_version_total", "counter", "Requests rejected 505"),
+    REJECTS_VERSION(25, "fanout_rejects_total{code=\"505\"}", "counter", "HTTP requests rejected, by status code"),
     /** Publish requests answered 200. */
     PUBLISH_REQUESTS(26, "fanout_publish_requests_total", "counter", "Publish requests accepted"),
     /** Connections turned away over a connection limit. */
-    REJECTS_OVER_LIMIT(27, "fanout_rejects_connection_limit_total", "counter", "Connections over a limit"),
+    REJECTS_OVER_LIMIT(27, "fanout_connection_limit_rejects_total", "counter", "Connections over a limit"),
     /** Requests without an acceptable token (401). */
-    REJECTS_UNAUTHORIZED(28, "fanout_rejects_unauthorized_total", "counter", "Requests rejected 401"),
+    REJECTS_UNAUTHORIZED(28, "fanout_rejects_total{code=\"401\"}", "counter", "HTTP requests rejected, by status code"),
     /** Requests for a topic the token does not cover (403). */
-    REJECTS_FORBIDDEN(29, "fanout_rejects_forbidden_total", "counter", "Requests rejected 403"),
+    REJECTS_FORBIDDEN(29, "fanout_rejects_total{code=\"403\"}", "counter", "HTTP requests rejected, by status code"),
     /** Event streams ended because the token they were opened with expired. */
     STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry");
 

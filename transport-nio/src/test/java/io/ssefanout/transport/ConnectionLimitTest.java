@@ -54,9 +54,17 @@ class ConnectionLimitTest
                 assertThat(turnedAway.parser.retryMs()).isBetween(1000L, 5000L);
                 assertThat(turnedAway.events()).isEmpty();
             }
-            final String plain = HttpClient.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            final String plain = HttpClient.exchange(server.port(), "POST /publish/t HTTP/1.1\r\nHost: x\r\n" +
+                "Content-Length: 1\r\nConnection: close\r\n\r\nx");
             assertThat(HttpClient.status(plain)).isEqualTo(503);
             assertThat(plain).contains("Retry-After: 1");
+            // what an operator needs most at the limit is still answered, on a connection of its own
+            final String health = HttpClient.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(HttpClient.status(health)).isEqualTo(200);
+            assertThat(health).contains("Connection: close");
+            final String metrics = HttpClient.exchange(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(HttpClient.status(metrics)).isEqualTo(200);
+            assertThat(HttpClient.body(metrics)).contains("fanout_connection_limit_rejects_total 2");
 
             publish(server, "t", "still served");
             assertThat(first.awaitEvents(1, 5000)).isTrue();

@@ -457,8 +457,12 @@ class FanoutServerTest
         }, 5000, "latency in metrics");
         final String metrics = scraped[0];
         assertThat(metrics).contains("# TYPE fanout_deliveries_total counter", "fanout_subscribers_open 1",
-            "fanout_delivery_latency_seconds{quantile=\"0.99\"}", "fanout_delivery_latency_seconds_count 1",
-            "fanout_lapped_disconnects_total 0");
+            "# TYPE fanout_delivery_latency_seconds histogram", "fanout_delivery_latency_seconds_bucket{le=\"+Inf\"} 1",
+            "fanout_delivery_latency_seconds_count 1", "fanout_delivery_latency_window_seconds{quantile=\"0.99\"}",
+            "fanout_delivery_latency_window_seconds_count 1", "fanout_lapped_disconnects_total 0",
+            "# TYPE fanout_rejects_total counter", "fanout_rejects_total{code=\"404\"} 0", "fanout_build_info{version=",
+            "fanout_ring_capacity 1024", "jvm_buffer_pool_used_bytes{pool=\"direct\"}", "process_open_fds ");
+        assertThat(metrics.split("# TYPE fanout_rejects_total ", -1)).as("one family, its samples together").hasSize(2);
         assertThat(metrics).contains("fanout_deliveries_total 1");
     }
 

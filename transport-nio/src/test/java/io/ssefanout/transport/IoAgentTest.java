@@ -151,7 +151,7 @@ class IoAgentTest
         ctx.conclude();
         engine = FanoutEngine.launch(ctx.engineContext());
         final LatencyStats latencyStats = new LatencyStats(Subscription.highestTrackableLatencyNs());
-        agent = new IoAgent(0, ctx, engine, latencyStats, new MetricsRenderer(engine.counters(), latencyStats),
+        agent = new IoAgent(0, ctx, engine, latencyStats, new MetricsRenderer(engine, latencyStats),
             new ConnectionAdmission(100, 0));
         listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         client = SocketChannel.open(listener.getLocalAddress());
