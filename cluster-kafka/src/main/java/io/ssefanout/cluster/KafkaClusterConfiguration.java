@@ -70,7 +70,7 @@ public final class KafkaClusterConfiguration
      */
     public static int replicationFactor()
     {
-        return Integer.getInteger(REPLICATION_FACTOR_PROP_NAME, REPLICATION_FACTOR_DEFAULT);
+        return SystemUtil.getSizeAsInt(REPLICATION_FACTOR_PROP_NAME, REPLICATION_FACTOR_DEFAULT);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class KafkaClusterConfiguration
      */
     public static int warmupEvents()
     {
-        return Integer.getInteger(WARMUP_EVENTS_PROP_NAME, WARMUP_EVENTS_DEFAULT);
+        return SystemUtil.getSizeAsInt(WARMUP_EVENTS_PROP_NAME, WARMUP_EVENTS_DEFAULT);
     }
 
     /**

@@ -182,7 +182,7 @@ public final class EngineConfiguration
      */
     public static int topicsMax()
     {
-        return Integer.getInteger(TOPICS_MAX_PROP_NAME, TOPICS_MAX_DEFAULT);
+        return SystemUtil.getSizeAsInt(TOPICS_MAX_PROP_NAME, TOPICS_MAX_DEFAULT);
     }
 
     /**

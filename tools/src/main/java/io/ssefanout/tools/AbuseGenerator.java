@@ -56,6 +56,9 @@ final class AbuseGenerator
         this.neverReaderTopic = neverReaderTopic;
     }
 
+    static final String USAGE = "usage: fanout abuse [--host 127.0.0.1] [--port 8080] [--duration 30] " +
+        "[--slow-loris 50] [--churn-rate 200] [--never-readers 20] [--never-reader-topic bench0]";
+
     static void run(final String[] args) throws InterruptedException
     {
         String host = "127.0.0.1";
@@ -65,17 +68,21 @@ final class AbuseGenerator
         int churn = 200;
         int neverReaders = 20;
         String topic = "bench0";
+        if (0 != args.length % 2)
+        {
+            throw new IllegalArgumentException("every flag takes a value: " + String.join(" ", args));
+        }
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             final String value = args[i + 1];
             switch (args[i])
             {
                 case "--host": host = value; break;
-                case "--port": port = Integer.parseInt(value); break;
-                case "--duration": duration = Integer.parseInt(value); break;
-                case "--slow-loris": loris = Integer.parseInt(value); break;
-                case "--churn-rate": churn = Integer.parseInt(value); break;
-                case "--never-readers": neverReaders = Integer.parseInt(value); break;
+                case "--port": port = Flags.intValue(args[i], value); break;
+                case "--duration": duration = Flags.intValue(args[i], value); break;
+                case "--slow-loris": loris = Flags.intValue(args[i], value); break;
+                case "--churn-rate": churn = Flags.intValue(args[i], value); break;
+                case "--never-readers": neverReaders = Flags.intValue(args[i], value); break;
                 case "--never-reader-topic": topic = value; break;
                 default: throw new IllegalArgumentException("unknown flag " + args[i]);
             }

@@ -55,30 +55,30 @@ final class LoadGenSettings
                 case "--sub-url": settings.subUrl = value; break;
                 case "--pub-url": settings.pubUrl = value; break;
                 case "--topic": settings.topicPrefix = value; break;
-                case "--topics": settings.topicCount = Integer.parseInt(value); break;
+                case "--topics": settings.topicCount = Flags.intValue(flag, value); break;
                 case "--topics-per-conn":
                     final String[] range = value.split("-");
-                    settings.minTopicsPerConnection = Integer.parseInt(range[0]);
-                    settings.maxTopicsPerConnection = Integer.parseInt(range[range.length - 1]);
+                    settings.minTopicsPerConnection = Flags.intValue(flag, range[0]);
+                    settings.maxTopicsPerConnection = Flags.intValue(flag, range[range.length - 1]);
                     break;
-                case "--conns": settings.connections = Integer.parseInt(value); break;
-                case "--rate": settings.ratePerSecond = Integer.parseInt(value); break;
-                case "--duration": settings.durationSeconds = Integer.parseInt(value); break;
-                case "--warmup": settings.warmupSeconds = Integer.parseInt(value); break;
-                case "--size": settings.size = Integer.parseInt(value); break;
-                case "--io-threads": settings.ioThreads = Integer.parseInt(value); break;
-                case "--pub-conns": settings.pubConnections = Integer.parseInt(value); break;
-                case "--pub-batch": settings.pubBatch = Integer.parseInt(value); break;
-                case "--source-addresses": settings.sourceAddresses = Integer.parseInt(value); break;
-                case "--max-pending-connects": settings.maxPendingConnects = Integer.parseInt(value); break;
-                case "--server-pid": settings.serverPid = Long.parseLong(value); break;
-                case "--slow-fraction": settings.slowFraction = Double.parseDouble(value); break;
-                case "--slow-rate": settings.slowBytesPerSecond = Integer.parseInt(value); break;
+                case "--conns": settings.connections = Flags.intValue(flag, value); break;
+                case "--rate": settings.ratePerSecond = Flags.intValue(flag, value); break;
+                case "--duration": settings.durationSeconds = Flags.intValue(flag, value); break;
+                case "--warmup": settings.warmupSeconds = Flags.intValue(flag, value); break;
+                case "--size": settings.size = Flags.intValue(flag, value); break;
+                case "--io-threads": settings.ioThreads = Flags.intValue(flag, value); break;
+                case "--pub-conns": settings.pubConnections = Flags.intValue(flag, value); break;
+                case "--pub-batch": settings.pubBatch = Flags.intValue(flag, value); break;
+                case "--source-addresses": settings.sourceAddresses = Flags.intValue(flag, value); break;
+                case "--max-pending-connects": settings.maxPendingConnects = Flags.intValue(flag, value); break;
+                case "--server-pid": settings.serverPid = Flags.longValue(flag, value); break;
+                case "--slow-fraction": settings.slowFraction = Flags.doubleValue(flag, value); break;
+                case "--slow-rate": settings.slowBytesPerSecond = Flags.intValue(flag, value); break;
                 case "--json-out": settings.jsonOut = value; break;
                 case "--server-metrics": settings.serverMetricsUrl = value; break;
                 case "--label": settings.label = value; break;
-                case "--drain-idle": settings.drainIdleSeconds = Integer.parseInt(value); break;
-                case "--drain-max": settings.drainMaxSeconds = Integer.parseInt(value); break;
+                case "--drain-idle": settings.drainIdleSeconds = Flags.intValue(flag, value); break;
+                case "--drain-max": settings.drainMaxSeconds = Flags.intValue(flag, value); break;
                 default: throw new IllegalArgumentException("unknown flag " + flag);
             }
         }

@@ -26,6 +26,9 @@ final class PublishThroughput
     {
     }
 
+    static final String USAGE = "usage: fanout pubbench [--url http://127.0.0.1:8080] [--batch 1] [--topics 1000]" +
+        " [--size 128] [--duration 10] [--warmup 3] [--server-pid PID]";
+
     static void run(final String[] args) throws IOException
     {
         String url = "http://127.0.0.1:8080";
@@ -41,16 +44,14 @@ final class PublishThroughput
             switch (args[i])
             {
                 case "--url": url = value; i++; break;
-                case "--batch": batch = Integer.parseInt(value); i++; break;
-                case "--topics": topics = Integer.parseInt(value); i++; break;
-                case "--size": size = Integer.parseInt(value); i++; break;
-                case "--duration": durationSeconds = Integer.parseInt(value); i++; break;
-                case "--warmup": warmupSeconds = Integer.parseInt(value); i++; break;
-                case "--server-pid": serverPid = Long.parseLong(value); i++; break;
+                case "--batch": batch = Flags.intValue(args[i], value); i++; break;
+                case "--topics": topics = Flags.intValue(args[i], value); i++; break;
+                case "--size": size = Flags.intValue(args[i], value); i++; break;
+                case "--duration": durationSeconds = Flags.intValue(args[i], value); i++; break;
+                case "--warmup": warmupSeconds = Flags.intValue(args[i], value); i++; break;
+                case "--server-pid": serverPid = Flags.longValue(args[i], value); i++; break;
                 default:
-                    System.err.println("usage: fanout pubbench [--url http://127.0.0.1:8080] [--batch 1] [--topics 1000]" +
-                        " [--size 128] [--duration 10] [--warmup 3] [--server-pid PID]");
-                    System.exit(2);
+                    throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
         final URI base = URI.create(url);

@@ -64,6 +64,69 @@ class FanoutCommandIT
         }
     }
 
+    @Test
+    void shouldAnswerHelpAndVersionAndRefuseMistakesWithExitTwoAndNoStackTrace() throws Exception
+    {
+        assertThat(run("--version")).startsWith("0:fanout ").contains("(commit ");
+        final String serverHelp = run("server", "--help");
+        assertThat(serverHelp).startsWith("0:").contains("--port=VALUE", "fanout.port (default 8080)",
+            "--heartbeat.interval=VALUE", "(default 15s)", "--kafka.bootstrap.servers");
+        assertThat(run("abuse", "--help")).startsWith("0:").contains("usage: fanout abuse");
+        assertThat(run("loadgen", "--help")).startsWith("0:");
+        assertThat(run("token", "--help")).startsWith("0:").contains("--secret-file");
+
+        assertThat(run("server", "--prot", "9090")).startsWith("2:").contains("unknown option --prot; did you mean --port?");
+        assertThat(run("server", "--port", "80x0")).startsWith("2:").contains("'--port'", "'80x0'");
+        assertThat(run("server", "--slow.consumer.policy", "sometimes")).startsWith("2:")
+            .contains("fanout.slow.consumer.policy=sometimes");
+        assertThat(run("loadgen", "--rate", "fast")).startsWith("2:").contains("--rate: 'fast' is not a whole number");
+        assertThat(run("serve")).startsWith("2:").contains("unknown command serve; did you mean server?");
+        for (final String output : List.of(run("server", "--port", "x"), run("pubbench", "--batch", "x")))
+        {
+            assertThat(output).doesNotContain("\tat ", "Exception in thread");
+        }
+    }
+
+    @Test
+    void shouldMintATokenTheServerAcceptsFromItsSecretFile() throws Exception
+    {
+        final Path secret = dir.resolve("secret");
+        java.nio.file.Files.writeString(secret, "a-shared-secret-of-at-least-32-bytes-long\n");
+        final String minted = run("token", "--secret-file", secret.toString(), "--subscribe", "sym.*",
+            "--publish", "news", "--ttl", "10m");
+        assertThat(minted).startsWith("0:");
+        final String token = minted.substring(2).trim();
+        final Process server = start("server", "--auth.hmac.secret.file", secret.toString());
+        try
+        {
+            final int port = awaitPort(server);
+            final String allowed = request(port, "POST /publish/news HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                token + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", 5000);
+            assertThat(allowed).startsWith("HTTP/1.1 200");
+            final String refused = request(port, "POST /publish/sym.AAPL HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                token + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", 5000);
+            assertThat(refused).startsWith("HTTP/1.1 403");
+        }
+        finally
+        {
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Run a command to its end.
+     *
+     * @return {@code status:output}.
+     */
+    private String run(final String... args) throws Exception
+    {
+        final Process process = start(args);
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("fanout %s ended", String.join(" ", args)).isTrue();
+        return process.exitValue() + ":" + output;
+    }
+
     private Process start(final String... args) throws IOException
     {
         return FanoutProcess.start(dir, List.of(), args);

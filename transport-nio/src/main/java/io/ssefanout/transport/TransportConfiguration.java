@@ -189,6 +189,9 @@ public final class TransportConfiguration
     /** Shared secret for HS256 tokens (at least 32 bytes); with no key configured the server is open. */
     public static final String AUTH_HMAC_SECRET_PROP_NAME = "fanout.auth.hmac.secret";
 
+    /** A file holding the HS256 secret (kept out of the command line, where {@code ps} shows it). */
+    public static final String AUTH_HMAC_SECRET_FILE_PROP_NAME = "fanout.auth.hmac.secret.file";
+
     /** Path of a PEM public key (RSA for RS256, EC P-256 for ES256); with no key configured the server is open. */
     public static final String AUTH_PUBLIC_KEY_PROP_NAME = "fanout.auth.public.key";
 
@@ -212,7 +215,7 @@ public final class TransportConfiguration
      */
     public static int port()
     {
-        return Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+        return SystemUtil.getSizeAsInt(PORT_PROP_NAME, PORT_DEFAULT);
     }
 
     /**
@@ -228,7 +231,7 @@ public final class TransportConfiguration
      */
     public static int ioThreads()
     {
-        return Integer.getInteger(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
+        return SystemUtil.getSizeAsInt(IO_THREADS_PROP_NAME, IO_THREADS_DEFAULT);
     }
 
     /**
@@ -260,7 +263,7 @@ public final class TransportConfiguration
      */
     public static long retryHintMs()
     {
-        return Long.getLong(RETRY_HINT_PROP_NAME, RETRY_HINT_DEFAULT_MS);
+        return SystemUtil.getSizeAsLong(RETRY_HINT_PROP_NAME, RETRY_HINT_DEFAULT_MS);
     }
 
     /**
@@ -300,7 +303,7 @@ public final class TransportConfiguration
      */
     public static int streamMaxRate()
     {
-        return Integer.getInteger(STREAM_MAX_RATE_PROP_NAME, STREAM_MAX_RATE_DEFAULT);
+        return SystemUtil.getSizeAsInt(STREAM_MAX_RATE_PROP_NAME, STREAM_MAX_RATE_DEFAULT);
     }
 
     /**
@@ -308,7 +311,7 @@ public final class TransportConfiguration
      */
     public static int streamMaxRateLimit()
     {
-        return Integer.getInteger(STREAM_MAX_RATE_LIMIT_PROP_NAME, STREAM_MAX_RATE_LIMIT_DEFAULT);
+        return SystemUtil.getSizeAsInt(STREAM_MAX_RATE_LIMIT_PROP_NAME, STREAM_MAX_RATE_LIMIT_DEFAULT);
     }
 
     /**
@@ -356,7 +359,7 @@ public final class TransportConfiguration
      */
     public static int headerMaxCount()
     {
-        return Integer.getInteger(HEADER_MAX_COUNT_PROP_NAME, HEADER_MAX_COUNT_DEFAULT);
+        return SystemUtil.getSizeAsInt(HEADER_MAX_COUNT_PROP_NAME, HEADER_MAX_COUNT_DEFAULT);
     }
 
     /**
@@ -388,7 +391,7 @@ public final class TransportConfiguration
      */
     public static int topicsPerSubscriptionMax()
     {
-        return Integer.getInteger(TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME, TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT);
+        return SystemUtil.getSizeAsInt(TOPICS_PER_SUBSCRIPTION_MAX_PROP_NAME, TOPICS_PER_SUBSCRIPTION_MAX_DEFAULT);
     }
 
     /**
@@ -412,7 +415,7 @@ public final class TransportConfiguration
      */
     public static int publishBatchMaxEvents()
     {
-        return Integer.getInteger(PUBLISH_BATCH_MAX_EVENTS_PROP_NAME, PUBLISH_BATCH_MAX_EVENTS_DEFAULT);
+        return SystemUtil.getSizeAsInt(PUBLISH_BATCH_MAX_EVENTS_PROP_NAME, PUBLISH_BATCH_MAX_EVENTS_DEFAULT);
     }
 
     /**
@@ -436,7 +439,7 @@ public final class TransportConfiguration
      */
     public static int connectionsMax()
     {
-        return Integer.getInteger(CONNECTIONS_MAX_PROP_NAME, CONNECTIONS_MAX_DEFAULT);
+        return SystemUtil.getSizeAsInt(CONNECTIONS_MAX_PROP_NAME, CONNECTIONS_MAX_DEFAULT);
     }
 
     /**
@@ -444,7 +447,7 @@ public final class TransportConfiguration
      */
     public static int connectionsPerAddressMax()
     {
-        return Integer.getInteger(CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME, CONNECTIONS_PER_ADDRESS_MAX_DEFAULT);
+        return SystemUtil.getSizeAsInt(CONNECTIONS_PER_ADDRESS_MAX_PROP_NAME, CONNECTIONS_PER_ADDRESS_MAX_DEFAULT);
     }
 
     /**
@@ -452,7 +455,14 @@ public final class TransportConfiguration
      */
     public static Authenticator authenticator()
     {
-        final String secret = System.getProperty(AUTH_HMAC_SECRET_PROP_NAME);
+        final String secretFile = System.getProperty(AUTH_HMAC_SECRET_FILE_PROP_NAME);
+        if (null != secretFile && null != System.getProperty(AUTH_HMAC_SECRET_PROP_NAME))
+        {
+            throw new IllegalArgumentException(
+                "set one of " + AUTH_HMAC_SECRET_PROP_NAME + " and " + AUTH_HMAC_SECRET_FILE_PROP_NAME + ", not both");
+        }
+        final String secret = null == secretFile ? System.getProperty(AUTH_HMAC_SECRET_PROP_NAME) :
+            new String(readSecret(java.nio.file.Paths.get(secretFile)), java.nio.charset.StandardCharsets.UTF_8);
         final String publicKey = System.getProperty(AUTH_PUBLIC_KEY_PROP_NAME);
         if (null != secret && null != publicKey)
         {
@@ -468,6 +478,30 @@ public final class TransportConfiguration
             JwtAuthenticator.publicKey(java.nio.file.Paths.get(publicKey));
         return authenticator.withLeewayMs(TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(
             AUTH_LEEWAY_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(JwtAuthenticator.LEEWAY_DEFAULT_MS))));
+    }
+
+    /**
+     * Read a secret file: its bytes without a trailing line break (editors add one).
+     *
+     * @param file the secret file.
+     * @return the secret.
+     * @throws IllegalArgumentException when it cannot be read.
+     */
+    public static byte[] readSecret(final java.nio.file.Path file)
+    {
+        try
+        {
+            String secret = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            while (secret.endsWith("\n") || secret.endsWith("\r"))
+            {
+                secret = secret.substring(0, secret.length() - 1);
+            }
+            return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read the secret file " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     /**
