@@ -38,6 +38,7 @@ public final class FanoutEngine implements AutoCloseable
     public static final long INVALID = -3;
 
     private final Context ctx;
+    private final DirectoryLock directoryLock;
     private final FanoutCounters counters;
     private final TopicRegistry topics;
     private final EventIdSequence eventIds;
@@ -53,9 +54,10 @@ public final class FanoutEngine implements AutoCloseable
     private boolean isIngestStopped;
     private boolean isClosed;
 
-    private FanoutEngine(final Context ctx)
+    private FanoutEngine(final Context ctx, final DirectoryLock directoryLock)
     {
         this.ctx = ctx;
+        this.directoryLock = directoryLock;
         this.counters = ctx.counters();
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
@@ -115,7 +117,16 @@ public final class FanoutEngine implements AutoCloseable
         {
             ctx.conclude();
         }
-        return new FanoutEngine(ctx);
+        final DirectoryLock lock = DirectoryLock.acquire(ctx.dir());
+        try
+        {
+            return new FanoutEngine(ctx, lock);
+        }
+        catch (final RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
     }
 
     /**
@@ -561,6 +572,7 @@ public final class FanoutEngine implements AutoCloseable
         stopIngest(ctx.shutdownTimeoutNs());
         logAllocator.close();
         ingest.close();
+        directoryLock.close();
         ctx.close();
     }
 

@@ -26,14 +26,15 @@ public final class Fanout
         {
             case "server" -> parsed ->
             {
-                FanoutCommandLine.applyOptions(parsed);
+                FanoutCommandLine.applyServerSettings(parsed);
                 runServer(false);
             };
             case "demo" -> parsed ->
             {
-                FanoutCommandLine.applyOptions(parsed);
+                FanoutCommandLine.applyServerSettings(parsed);
                 runServer(true);
             };
+            case "config" -> parsed -> System.out.print(FanoutCommandLine.applyServerSettings(parsed).describe());
             case "publish" -> parsed ->
             {
                 FanoutCommandLine.applyOptions(parsed);

@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParseResult;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -40,6 +41,8 @@ final class FanoutCommandLine
         top.addSubcommand("server", serverSpec("server", "Run the server (port 8080 unless --port)."));
         top.addSubcommand("demo", serverSpec("demo",
             "Run the server with a synthetic market-data feed (one topic per symbol) and a watchlist page at /."));
+        top.addSubcommand("config", serverSpec("config",
+            "Print the effective configuration: every setting, its value and where it came from (secrets masked)."));
         top.addSubcommand("publish", publishSpec());
         top.addSubcommand("token", TokenCommand.spec());
         top.addSubcommand("loadgen", passThroughSpec("loadgen",
@@ -201,7 +204,11 @@ final class FanoutCommandLine
     {
         final CommandSpec spec = CommandSpec.create().name(name).mixinStandardHelpOptions(true);
         spec.usageMessage().description(description,
-            "Every setting is also a system property (-Dfanout.port=9090 is --port 9090); see README.md.");
+            "Every setting is also a system property (-Dfanout.port=9090 is --port 9090), an environment variable " +
+            "(FANOUT_PORT=9090) or a line of a --config file (fanout.port=9090); precedence, lowest first: files, " +
+            "environment, system properties, options. See README.md.");
+        spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(List.class).auxiliaryTypes(Path.class)
+            .description("a properties file of fanout.* settings; several allowed, later ones win").build());
         for (final ServerSettings.Setting setting : ServerSettings.all())
         {
             spec.addOption(OptionSpec.builder(setting.option())
@@ -263,15 +270,46 @@ final class FanoutCommandLine
      */
     static void applyOptions(final ParseResult parsed)
     {
+        applyOptions(parsed, null);
+    }
+
+    /**
+     * A server command: settings from {@code --config} files, the environment and system properties, checked, then
+     * the options over them; {@code fanout.dir} defaults per user and port.
+     *
+     * @return where each setting came from.
+     */
+    static ConfigSources applyServerSettings(final ParseResult parsed)
+    {
+        final ConfigSources sources = new ConfigSources();
+        final List<Path> files = parsed.matchedOptionValue("--config", List.of());
+        sources.load(files, System.getenv());
+        applyOptions(parsed, sources);
+        if (null == System.getProperty("fanout.dir"))
+        {
+            // one directory per user and instance: two servers never share id reservations (the engine locks it)
+            System.setProperty("fanout.dir", Path.of(System.getProperty("java.io.tmpdir"), "sse-fanout-" +
+                System.getProperty("user.name", "user") + "-" + System.getProperty("fanout.port", "8080")).toString());
+            sources.onDerived("fanout.dir", "default: per user and port");
+        }
+        return sources;
+    }
+
+    private static void applyOptions(final ParseResult parsed, final ConfigSources sources)
+    {
         for (final OptionSpec option : parsed.matchedOptions())
         {
-            if (option.usageHelp() || option.versionHelp())
+            if (option.usageHelp() || option.versionHelp() || "--config".equals(option.longestName()))
             {
                 continue;
             }
             final String property = "fanout." + option.longestName().substring(2);
             final Object value = option.getValue();
             System.setProperty(property, String.valueOf(value));
+            if (null != sources)
+            {
+                sources.onFlag(property);
+            }
         }
     }
 

@@ -114,6 +114,58 @@ class FanoutCommandIT
         }
     }
 
+    @Test
+    void shouldTakeSettingsFromFilesEnvironmentPropertiesAndFlagsInThatOrderAndRefuseUnknownKeys() throws Exception
+    {
+        final Path file = dir.resolve("fanout.properties");
+        java.nio.file.Files.writeString(file, "fanout.stream.send.buffer=128k\nfanout.stream.max.rate=5\nfanout.io.threads=3\n" +
+            "fanout.heartbeat.interval=7s\nfanout.auth.hmac.secret=abcdefghijklmnopqrstuvwxyz0123456789\n");
+        final ProcessBuilder builder = FanoutProcess.builder(dir, List.of("fanout.io.threads=2"),
+            "config", "--config", file.toString(), "--heartbeat.interval", "9s");
+        builder.environment().put("FANOUT_STREAM_MAX_RATE", "6");
+        builder.environment().put("FANOUT_IO_THREADS", "4");
+        final String config = output(builder.start());
+        assertThat(config).startsWith("0:").contains(
+            "fanout.stream.send.buffer = 128k   (file " + file + ")",
+            "fanout.port = 0   (system property)",
+            "fanout.stream.max.rate = 6   (env FANOUT_STREAM_MAX_RATE)",
+            "fanout.io.threads = 2   (system property)",
+            "fanout.heartbeat.interval = 9s   (flag)",
+            "fanout.auth.hmac.secret = ****   (file " + file + ")",
+            "fanout.io.idle.strategy = select   (default)");
+        assertThat(config).doesNotContain("abcdefghijklmnopqrstuvwxyz");
+
+        java.nio.file.Files.writeString(file, "fanout.hearbeat.interval=7s\n");
+        assertThat(run("server", "--config", file.toString())).startsWith("2:")
+            .contains("unknown setting fanout.hearbeat.interval; did you mean fanout.heartbeat.interval?");
+        final ProcessBuilder badEnvironment = FanoutProcess.builder(dir, List.of(), "server");
+        badEnvironment.environment().put("FANOUT_PROT", "9090");
+        assertThat(output(badEnvironment.start())).startsWith("2:").contains("env FANOUT_PROT", "did you mean fanout.port?");
+    }
+
+    @Test
+    void shouldRefuseASecondServerOnTheSameDirectory() throws Exception
+    {
+        final Process first = start("server");
+        try
+        {
+            awaitPort(first);
+            assertThat(run("server")).startsWith("2:").contains("fanout.dir=" + dir, "in use by another fanout process");
+        }
+        finally
+        {
+            first.destroy();
+            first.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String output(final Process process) throws Exception
+    {
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return process.exitValue() + ":" + output;
+    }
+
     /**
      * Run a command to its end.
      *

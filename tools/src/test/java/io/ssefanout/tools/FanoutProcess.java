@@ -30,6 +30,14 @@ final class FanoutProcess
      */
     static Process start(final Path dir, final List<String> properties, final String... args) throws IOException
     {
+        return builder(dir, properties, args).start();
+    }
+
+    /**
+     * The process to start, for a test that sets its environment first.
+     */
+    static ProcessBuilder builder(final Path dir, final List<String> properties, final String... args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-exports");
@@ -45,7 +53,7 @@ final class FanoutProcess
         command.add(System.getProperty("java.class.path"));
         command.add(Fanout.class.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
     /**

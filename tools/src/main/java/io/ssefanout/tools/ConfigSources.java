@@ -1,0 +1,142 @@
+package io.ssefanout.tools;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the server's settings come from, lowest precedence first: properties files ({@code --config FILE}, in the
+ * order given), environment variables ({@code FANOUT_HTTP_REQUEST_TIMEOUT} is {@code fanout.http.request.timeout};
+ * {@code FANOUT_JVM_OPTS} belongs to the {@code fanout} script), system properties ({@code -Dfanout.port=...}), then
+ * command-line options. Every {@code fanout.*} key from any of them must be a known setting, else start-up fails
+ * naming the closest one; every value is checked by its kind. The winners become system properties, which the
+ * configuration classes read; {@link #describe()} says which source each came from.
+ */
+final class ConfigSources
+{
+    private static final String ENV_PREFIX = "FANOUT_";
+    private static final String SCRIPT_ENV = "FANOUT_JVM_OPTS";
+
+    private final Map<String, ServerSettings.Setting> known = new LinkedHashMap<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    ConfigSources()
+    {
+        for (final ServerSettings.Setting setting : ServerSettings.all())
+        {
+            known.put(setting.property(), setting);
+        }
+    }
+
+    /**
+     * Read and check files, environment and system properties, and set the winners as system properties.
+     *
+     * @throws FanoutCommandLine.UsageException naming the source, the key and the problem.
+     */
+    void load(final List<Path> files, final Map<String, String> environment)
+    {
+        final Map<String, String[]> candidates = new LinkedHashMap<>();
+        for (final Path file : files)
+        {
+            final Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+            {
+                properties.load(reader);
+            }
+            catch (final IOException ex)
+            {
+                throw new FanoutCommandLine.UsageException("--config " + file + ": cannot be read: " + ex.getMessage());
+            }
+            for (final String key : properties.stringPropertyNames())
+            {
+                candidates.put(key, new String[]{ properties.getProperty(key).trim(), "file " + file });
+            }
+        }
+        for (final Map.Entry<String, String> variable : environment.entrySet())
+        {
+            final String name = variable.getKey();
+            if (name.startsWith(ENV_PREFIX) && !SCRIPT_ENV.equals(name))
+            {
+                final String key = "fanout." + name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.');
+                candidates.put(key, new String[]{ variable.getValue(), "env " + name });
+            }
+        }
+        for (final String key : System.getProperties().stringPropertyNames())
+        {
+            if (key.startsWith("fanout."))
+            {
+                candidates.put(key, new String[]{ System.getProperty(key), "system property" });
+            }
+        }
+        for (final Map.Entry<String, String[]> candidate : candidates.entrySet())
+        {
+            final String key = candidate.getKey();
+            final String value = candidate.getValue()[0];
+            final String source = candidate.getValue()[1];
+            check(key, value, source);
+            System.setProperty(key, value);
+            sources.put(key, source);
+        }
+    }
+
+    /**
+     * A command-line option set {@code key} (already checked by the parser).
+     */
+    void onFlag(final String key)
+    {
+        sources.put(key, "flag");
+    }
+
+    /**
+     * The command derived {@code key} itself (no source gave it).
+     */
+    void onDerived(final String key, final String how)
+    {
+        sources.put(key, how);
+    }
+
+    /**
+     * @return every setting, its effective value and where it came from; secrets masked.
+     */
+    String describe()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final ServerSettings.Setting setting : known.values())
+        {
+            final String key = setting.property();
+            final String source = sources.get(key);
+            final String value = null == source ? setting.defaultValue() : System.getProperty(key);
+            if (null == value)
+            {
+                continue;
+            }
+            out.append(key).append(" = ").append(key.contains("secret") && null != source ? "****" : value)
+                .append("   (").append(null == source ? "default" : source).append(")\n");
+        }
+        return out.toString();
+    }
+
+    private void check(final String key, final String value, final String source)
+    {
+        final ServerSettings.Setting setting = known.get(key);
+        if (null == setting)
+        {
+            final List<String> names = new ArrayList<>(known.keySet());
+            final String closest = FanoutCommandLine.closest(key, names);
+            throw new FanoutCommandLine.UsageException(source + ": unknown setting " + key +
+                (null == closest ? "" : "; did you mean " + closest + "?"));
+        }
+        final String problem = setting.check(value);
+        if (null != problem)
+        {
+            throw new FanoutCommandLine.UsageException(source + ": " + key + "='" + value + "' is " + problem);
+        }
+    }
+}
