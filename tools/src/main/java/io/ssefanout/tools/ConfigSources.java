@@ -14,7 +14,7 @@ import java.util.Properties;
 /**
  * Where the server's settings come from, lowest precedence first: properties files ({@code --config FILE}, in the
  * order given), environment variables ({@code FANOUT_HTTP_REQUEST_TIMEOUT} is {@code fanout.http.request.timeout};
- * {@code FANOUT_JVM_OPTS} belongs to the {@code fanout} script), system properties ({@code -Dfanout.port=...}), then
+ * {@code FANOUT_JVM_OPTS} and {@code FANOUT_HOME} belong to the launch scripts), system properties ({@code -Dfanout.port=...}), then
  * command-line options. Every {@code fanout.*} key from any of them must be a known setting, else start-up fails
  * naming the closest one; every value is checked by its kind. The winners become system properties, which the
  * configuration classes read; {@link #describe()} says which source each came from.
@@ -22,7 +22,8 @@ import java.util.Properties;
 final class ConfigSources
 {
     private static final String ENV_PREFIX = "FANOUT_";
-    private static final String SCRIPT_ENV = "FANOUT_JVM_OPTS";
+    /** The launch scripts' own variables, not settings. */
+    private static final java.util.Set<String> SCRIPT_ENV = java.util.Set.of("FANOUT_JVM_OPTS", "FANOUT_HOME");
 
     private final Map<String, ServerSettings.Setting> known = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -62,7 +63,7 @@ final class ConfigSources
         for (final Map.Entry<String, String> variable : environment.entrySet())
         {
             final String name = variable.getKey();
-            if (name.startsWith(ENV_PREFIX) && !SCRIPT_ENV.equals(name))
+            if (name.startsWith(ENV_PREFIX) && !SCRIPT_ENV.contains(name))
             {
                 final String key = "fanout." + name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.');
                 candidates.put(key, new String[]{ variable.getValue(), "env " + name });

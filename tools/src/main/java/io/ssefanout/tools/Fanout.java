@@ -34,7 +34,8 @@ public final class Fanout
                 FanoutCommandLine.applyServerSettings(parsed);
                 runServer(true);
             };
-            case "config" -> parsed -> System.out.print(FanoutCommandLine.applyServerSettings(parsed).describe());
+            case "config" -> parsed -> System.out.print(parsed.hasMatchedOption("--template") ? ServerSettings.template() :
+                FanoutCommandLine.applyServerSettings(parsed).describe());
             case "publish" -> parsed ->
             {
                 FanoutCommandLine.applyOptions(parsed);

@@ -41,8 +41,11 @@ final class FanoutCommandLine
         top.addSubcommand("server", serverSpec("server", "Run the server (port 8080 unless --port)."));
         top.addSubcommand("demo", serverSpec("demo",
             "Run the server with a synthetic market-data feed (one topic per symbol) and a watchlist page at /."));
-        top.addSubcommand("config", serverSpec("config",
-            "Print the effective configuration: every setting, its value and where it came from (secrets masked)."));
+        final CommandSpec config = serverSpec("config",
+            "Print the effective configuration: every setting, its value and where it came from (secrets masked).");
+        config.addOption(OptionSpec.builder("--template").arity("0").type(boolean.class)
+            .description("print a properties file with every setting commented out at its default instead").build());
+        top.addSubcommand("config", config);
         top.addSubcommand("publish", publishSpec());
         top.addSubcommand("token", TokenCommand.spec());
         top.addSubcommand("loadgen", passThroughSpec("loadgen",
@@ -299,7 +302,8 @@ final class FanoutCommandLine
     {
         for (final OptionSpec option : parsed.matchedOptions())
         {
-            if (option.usageHelp() || option.versionHelp() || "--config".equals(option.longestName()))
+            if (option.usageHelp() || option.versionHelp() || "--config".equals(option.longestName()) ||
+                "--template".equals(option.longestName()))
             {
                 continue;
             }

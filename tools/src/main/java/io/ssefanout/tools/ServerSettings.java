@@ -101,6 +101,24 @@ final class ServerSettings
         return settings;
     }
 
+    /**
+     * @return a properties file with every setting commented out at its default: the distribution's
+     *         {@code conf/fanout.properties} ({@code deploy/fanout.properties}).
+     */
+    static String template()
+    {
+        final StringBuilder out = new StringBuilder(
+            "# SSE Fanout settings: uncomment and change what you need (fanout server --config this-file).\n" +
+            "# Environment variables (FANOUT_PORT=9090), -D system properties and command-line options override\n" +
+            "# this file, in that order. `fanout server --help` and README.md describe each setting.\n");
+        for (final Setting setting : all())
+        {
+            out.append('\n').append("#").append(setting.property()).append('=')
+                .append(null == setting.defaultValue() ? "" : setting.defaultValue()).append('\n');
+        }
+        return out.toString();
+    }
+
     private static List<Setting> of(final Class<?> configuration)
     {
         final List<Setting> settings = new ArrayList<>();
