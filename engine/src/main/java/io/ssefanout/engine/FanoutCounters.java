@@ -1,12 +1,15 @@
 package io.ssefanout.engine;
 
 import org.agrona.BufferUtil;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.ConcurrentCountersManager;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +27,8 @@ public final class FanoutCounters implements AutoCloseable
 
     private final ByteBuffer metaData;
     private final ByteBuffer values;
+    /** The file the counters live in, for tools outside the process; null when they are in direct memory. */
+    private final MappedByteBuffer mapped;
     private final ConcurrentCountersManager countersManager;
     private final AtomicCounter[] countersById = new AtomicCounter[MAX_COUNTERS];
     private final List<CounterDescriptor> descriptors = new ArrayList<>();
@@ -35,7 +40,35 @@ public final class FanoutCounters implements AutoCloseable
     {
         metaData = ByteBuffer.allocateDirect(MAX_COUNTERS * CountersReader.METADATA_LENGTH);
         values = ByteBuffer.allocateDirect(MAX_COUNTERS * CountersReader.COUNTER_LENGTH);
+        mapped = null;
         countersManager = new ConcurrentCountersManager(new UnsafeBuffer(metaData), new UnsafeBuffer(values));
+        register(EngineCounterDescriptor.values());
+    }
+
+    /**
+     * Allocate the engine's counters in a file ({@link StatFiles#COUNTERS_FILE}), which {@code fanout stat} maps
+     * from outside the process. Control path.
+     *
+     * @param file created, or overwritten.
+     */
+    public FanoutCounters(final Path file)
+    {
+        final int metadataLength = MAX_COUNTERS * CountersReader.METADATA_LENGTH;
+        final int valuesLength = MAX_COUNTERS * CountersReader.COUNTER_LENGTH;
+        // the previous run's file, if any: this engine holds the directory's lock now
+        IoUtil.deleteIfExists(file.toFile());
+        mapped = IoUtil.mapNewFile(file.toFile(), StatFiles.HEADER_LENGTH + metadataLength + valuesLength);
+        metaData = null;
+        values = null;
+        final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, StatFiles.HEADER_LENGTH);
+        header.putInt(StatFiles.METADATA_LENGTH_OFFSET, metadataLength);
+        header.putInt(StatFiles.VALUES_LENGTH_OFFSET, valuesLength);
+        header.putLong(StatFiles.PID_OFFSET, ProcessHandle.current().pid());
+        header.putInt(StatFiles.VERSION_OFFSET, StatFiles.VERSION);
+        header.putIntVolatile(StatFiles.MAGIC_OFFSET, StatFiles.MAGIC);
+        countersManager = new ConcurrentCountersManager(
+            new UnsafeBuffer(mapped, StatFiles.HEADER_LENGTH, metadataLength),
+            new UnsafeBuffer(mapped, StatFiles.HEADER_LENGTH + metadataLength, valuesLength));
         register(EngineCounterDescriptor.values());
     }
 
@@ -50,7 +83,11 @@ public final class FanoutCounters implements AutoCloseable
         {
             if (null == countersById[descriptor.id()])
             {
-                countersById[descriptor.id()] = countersManager.newCounter(descriptor.label(), descriptor.id());
+                // a labelled sample (fanout_rejects_total{code="400"}) says which in its label too, for fanout stat
+                final String name = descriptor.metricName();
+                final int labels = name.indexOf('{');
+                final String label = labels < 0 ? descriptor.label() : descriptor.label() + " " + name.substring(labels);
+                countersById[descriptor.id()] = countersManager.newCounter(label, descriptor.id());
                 descriptors.add(descriptor);
             }
         }
@@ -93,7 +130,14 @@ public final class FanoutCounters implements AutoCloseable
                 counter.close();
             }
         }
-        BufferUtil.free(metaData);
-        BufferUtil.free(values);
+        if (null != mapped)
+        {
+            IoUtil.unmap(mapped);
+        }
+        else
+        {
+            BufferUtil.free(metaData);
+            BufferUtil.free(values);
+        }
     }
 }

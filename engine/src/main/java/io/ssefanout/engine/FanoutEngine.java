@@ -8,6 +8,9 @@ import com.lmax.disruptor.RingBuffer;
 import io.ssefanout.codec.SseFrameEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.CountedErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -38,7 +41,6 @@ public final class FanoutEngine implements AutoCloseable
     public static final long INVALID = -3;
 
     private final Context ctx;
-    private final DirectoryLock directoryLock;
     private final FanoutCounters counters;
     private final TopicRegistry topics;
     private final EventIdSequence eventIds;
@@ -54,10 +56,9 @@ public final class FanoutEngine implements AutoCloseable
     private boolean isIngestStopped;
     private boolean isClosed;
 
-    private FanoutEngine(final Context ctx, final DirectoryLock directoryLock)
+    private FanoutEngine(final Context ctx)
     {
         this.ctx = ctx;
-        this.directoryLock = directoryLock;
         this.counters = ctx.counters();
         this.topics = new TopicRegistry(ctx.topicsMax());
         this.eventIds = new EventIdSequence(ctx.dir(), System.currentTimeMillis() * 1000L);
@@ -117,16 +118,7 @@ public final class FanoutEngine implements AutoCloseable
         {
             ctx.conclude();
         }
-        final DirectoryLock lock = DirectoryLock.acquire(ctx.dir());
-        try
-        {
-            return new FanoutEngine(ctx, lock);
-        }
-        catch (final RuntimeException ex)
-        {
-            lock.close();
-            throw ex;
-        }
+        return new FanoutEngine(ctx);
     }
 
     /**
@@ -572,7 +564,6 @@ public final class FanoutEngine implements AutoCloseable
         stopIngest(ctx.shutdownTimeoutNs());
         logAllocator.close();
         ingest.close();
-        directoryLock.close();
         ctx.close();
     }
 
@@ -630,6 +621,8 @@ public final class FanoutEngine implements AutoCloseable
         private long shutdownTimeoutNs = TimeUnit.SECONDS.toNanos(5);
         private FanoutCounters counters;
         private boolean isCountersOwned;
+        private DirectoryLock directoryLock;
+        private java.nio.MappedByteBuffer errorLogFile;
         private boolean isClosed;
         private ErrorHandler errorHandler;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
@@ -710,12 +703,31 @@ public final class FanoutEngine implements AutoCloseable
                     "must be at least 4x the worst-case frame (" + worstFrameLength + " bytes for " +
                     EngineConfiguration.PAYLOAD_MAX_LENGTH_PROP_NAME + "=" + payloadMaxLength + ")");
             }
+            // one process per directory: its id reservations, counters and error log are this engine's alone
+            directoryLock = DirectoryLock.acquire(dir);
             if (null == counters)
             {
-                counters = new FanoutCounters();
+                counters = new FanoutCounters(dir.resolve(StatFiles.COUNTERS_FILE));
                 isCountersOwned = true;
             }
-            final ErrorHandler reporter = null == errorHandler ? Throwable::printStackTrace : errorHandler;
+            ErrorHandler reporter = errorHandler;
+            if (null == reporter)
+            {
+                // each distinct error once with its stack, for `fanout errors`; one line on stderr
+                IoUtil.deleteIfExists(dir.resolve(StatFiles.ERRORS_FILE).toFile());
+                errorLogFile = IoUtil.mapNewFile(dir.resolve(StatFiles.ERRORS_FILE).toFile(), StatFiles.ERROR_LOG_LENGTH);
+                final DistinctErrorLog errorLog = new DistinctErrorLog(new UnsafeBuffer(errorLogFile),
+                    SystemEpochClock.INSTANCE);
+                final Path errorsAt = dir;
+                reporter = ex ->
+                {
+                    if (!errorLog.record(ex))
+                    {
+                        ex.printStackTrace();
+                    }
+                    System.err.println("error: " + ex + " (with its stack: fanout errors --dir " + errorsAt + ")");
+                };
+            }
             errorHandler = new CountedErrorHandler(reporter, counters.get(EngineCounterDescriptor.ERRORS));
             return this;
         }
@@ -742,6 +754,14 @@ public final class FanoutEngine implements AutoCloseable
             if (isCountersOwned)
             {
                 counters.close();
+            }
+            if (null != errorLogFile)
+            {
+                IoUtil.unmap(errorLogFile);
+            }
+            if (null != directoryLock)
+            {
+                directoryLock.close();
             }
         }
 

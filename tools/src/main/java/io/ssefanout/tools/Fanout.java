@@ -42,6 +42,8 @@ public final class Fanout
                 PublishCommand.run(FanoutCommandLine.positionals(parsed));
             };
             case "token" -> TokenCommand::run;
+            case "stat" -> StatCommand::stat;
+            case "errors" -> StatCommand::errors;
             case "loadgen" -> parsed -> LoadGenerator.run(FanoutCommandLine.positionals(parsed));
             case "pubbench" -> parsed -> PublishThroughput.run(FanoutCommandLine.positionals(parsed));
             case "abuse" -> parsed -> AbuseGenerator.run(FanoutCommandLine.positionals(parsed));

@@ -46,6 +46,8 @@ final class FanoutCommandLine
         config.addOption(OptionSpec.builder("--template").arity("0").type(boolean.class)
             .description("print a properties file with every setting commented out at its default instead").build());
         top.addSubcommand("config", config);
+        top.addSubcommand("stat", StatCommand.statSpec());
+        top.addSubcommand("errors", StatCommand.errorsSpec());
         top.addSubcommand("publish", publishSpec());
         top.addSubcommand("token", TokenCommand.spec());
         top.addSubcommand("loadgen", passThroughSpec("loadgen",
@@ -291,11 +293,20 @@ final class FanoutCommandLine
         if (null == System.getProperty("fanout.dir"))
         {
             // one directory per user and instance: two servers never share id reservations (the engine locks it)
-            System.setProperty("fanout.dir", Path.of(System.getProperty("java.io.tmpdir"), "sse-fanout-" +
-                System.getProperty("user.name", "user") + "-" + System.getProperty("fanout.port", "8080")).toString());
+            System.setProperty("fanout.dir",
+                defaultDir(org.agrona.SystemUtil.getSizeAsInt("fanout.port", 8080)).toString());
             sources.onDerived("fanout.dir", "default: per user and port");
         }
         return sources;
+    }
+
+    /**
+     * @return the {@code fanout.dir} the command gives a server on {@code port} when none is set.
+     */
+    static Path defaultDir(final int port)
+    {
+        return Path.of(System.getProperty("java.io.tmpdir"),
+            "sse-fanout-" + System.getProperty("user.name", "user") + "-" + port);
     }
 
     private static void applyOptions(final ParseResult parsed, final ConfigSources sources)

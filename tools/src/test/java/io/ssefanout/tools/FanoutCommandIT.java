@@ -144,13 +144,19 @@ class FanoutCommandIT
     }
 
     @Test
-    void shouldRefuseASecondServerOnTheSameDirectory() throws Exception
+    void shouldRefuseASecondServerOnTheSameDirectoryAndShowItsCountersAndErrorsFromOutside() throws Exception
     {
         final Process first = start("server");
         try
         {
-            awaitPort(first);
+            final int port = awaitPort(first);
             assertThat(run("server")).startsWith("2:").contains("fanout.dir=" + dir, "in use by another fanout process");
+            request(port, "POST /publish/t HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi", 5000);
+            final String stat = run("stat", "--dir", dir.toString(), "--count", "2", "--interval", "100");
+            assertThat(stat).startsWith("0:").contains("fanout stat: pid " + first.pid(),
+                "Events accepted into the ingest ring", "per second",
+                "HTTP requests rejected, by status code {code=\"404\"}");
+            assertThat(run("errors", "--dir", dir.toString())).startsWith("0:").contains("0 distinct error(s)");
         }
         finally
         {

@@ -329,27 +329,6 @@ public final class FanoutServer implements AutoCloseable
             {
                 engineContext.errorHandler(errorHandler);
             }
-            if (!engineContext.isConcluded())
-            {
-                engineContext.conclude();
-            }
-            if (ThreadingMode.SHARED == engineContext.threadingMode() && ioThreads > 1)
-            {
-                throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, "shared",
-                    "needs " + TransportConfiguration.IO_THREADS_PROP_NAME + "=1 (it is " + ioThreads + ")");
-            }
-            // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
-            errorHandler = engineContext.errorHandler();
-            if (!isPublishBatchMaxEventsSet)
-            {
-                // the default follows a smaller ring; a value given explicitly is checked as given
-                publishBatchMaxEvents = Math.min(publishBatchMaxEvents, engineContext.ringSize());
-            }
-            if (publishBatchMaxEvents < 1 || publishBatchMaxEvents > engineContext.ringSize())
-            {
-                throw new ConfigurationException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME,
-                    publishBatchMaxEvents, "must be between 1 and the ring size (" + engineContext.ringSize() + ")");
-            }
             if (streamMaxRate < 0)
             {
                 throw new ConfigurationException(TransportConfiguration.STREAM_MAX_RATE_PROP_NAME, streamMaxRate, "must be >= 0");
@@ -374,7 +353,49 @@ public final class FanoutServer implements AutoCloseable
                 throw new ConfigurationException(
                     TransportConfiguration.PUBLISH_BATCH_MAX_LENGTH_PROP_NAME, publishBatchMaxLength, "must be > 0");
             }
+            final boolean isEngineConcludedHere = !engineContext.isConcluded();
+            if (isEngineConcludedHere)
+            {
+                engineContext.conclude();
+            }
+            try
+            {
+                concludeWithEngine();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (isEngineConcludedHere)
+                {
+                    // the engine context holds the directory's lock and files from here on: give them back
+                    engineContext.close();
+                }
+                throw ex;
+            }
             return this;
+        }
+
+        /**
+         * The checks and defaults that depend on the concluded engine context.
+         */
+        private void concludeWithEngine()
+        {
+            if (ThreadingMode.SHARED == engineContext.threadingMode() && ioThreads > 1)
+            {
+                throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, "shared",
+                    "needs " + TransportConfiguration.IO_THREADS_PROP_NAME + "=1 (it is " + ioThreads + ")");
+            }
+            // the engine wraps the handler so that every error is counted; use the wrapped one everywhere
+            errorHandler = engineContext.errorHandler();
+            if (!isPublishBatchMaxEventsSet)
+            {
+                // the default follows a smaller ring; a value given explicitly is checked as given
+                publishBatchMaxEvents = Math.min(publishBatchMaxEvents, engineContext.ringSize());
+            }
+            if (publishBatchMaxEvents < 1 || publishBatchMaxEvents > engineContext.ringSize())
+            {
+                throw new ConfigurationException(TransportConfiguration.PUBLISH_BATCH_MAX_EVENTS_PROP_NAME,
+                    publishBatchMaxEvents, "must be between 1 and the ring size (" + engineContext.ringSize() + ")");
+            }
         }
 
         /**
