@@ -47,9 +47,13 @@ run() { # label settings conns rate jar
     --json-out "$out/results.jsonl" --quiet > "$out/raw/loadgen-$1.log" 2>&1 || true
   kill -TERM "$pid"; wait "$pid" || true
 }
+. "$repo/bench/progress.sh"
+set -- $scenarios; total=$(( $# * 2 )); step=0
 for scenario in $scenarios; do
   conns="${scenario%x*}"; rate="${scenario#*x}"
+  step=$((step + 1)); progress "$step" "$total" "A $scenario"
   run "A-$scenario" "$a" "$conns" "$rate" "$a_jar"
+  step=$((step + 1)); progress "$step" "$total" "B $scenario"
   run "B-$scenario" "$b" "$conns" "$rate" "$b_jar"
 done
 python3 - "$out/results.jsonl" > "$out/summary.md" <<'PY'

@@ -51,7 +51,9 @@ server_cmd="java -Xmx1g -XX:+UseParallelGC -Dfanout.dir=$work/ids $project_opts 
 } > "$out/env.txt"
 
 runs=()
+. "$repo/bench/progress.sh"
 for r in $(seq "$repeat"); do
+  progress "$r" "$repeat" "run $r: nchan and the project, md $md"
   (cd "$peer" && ./peer-bench.sh --servers nchan --custom-name project --custom-cmd "$server_cmd" \
     --custom-sub 'http://127.0.0.1:18083/sse/{topic}' --custom-pub 'http://127.0.0.1:18083/publish/{topic}' \
     --custom-md-sub 'http://127.0.0.1:18083/sse?topics={topics}' \

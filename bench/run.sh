@@ -60,7 +60,9 @@ if has matrix; then
   # this VM is noisy: the matrix runs $repeat times (each server started afresh per row) and the headline is the
   # median of the ratios taken within each run
   runs=()
+  . "$repo/bench/progress.sh"
   for r in $(seq "$repeat"); do
+    progress "$r" "$repeat" "matrix run $r of nchan, Netty and the project"
     mkdir -p "$out/matrix-r$r"
     (cd "$peer" && ./peer-bench.sh --servers "nchan netty-ref" --custom-cmd "$(server_cmd)" $(project_args) \
       --duration "$duration" --warmup "$warmup" --no-probe --out "$out/matrix-r$r/matrix") > "$out/raw/matrix-r$r.log" 2>&1
