@@ -241,14 +241,10 @@ public final class FanoutServer implements AutoCloseable
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private int writeMaxLength = TransportConfiguration.writeMaxLength();
-        private int streamSendBuffer = TransportConfiguration.streamSendBuffer();
-        private int conflateUnsentMax = TransportConfiguration.conflateUnsentMax();
         private ClusterWiring cluster;
-        private int streamMaxRate = TransportConfiguration.streamMaxRate();
-        private int streamMaxRateLimit = TransportConfiguration.streamMaxRateLimit();
         private long passGapMaxNs = TransportConfiguration.passGapMaxNs();
         private boolean nativeSend = TransportConfiguration.nativeSend();
-        private int slowConsumerUnsentMax = TransportConfiguration.slowConsumerUnsentMax();
+        private final StreamSettings streams = new StreamSettings();
         private int requestLineMaxLength = TransportConfiguration.requestLineMaxLength();
         private int headerMaxLength = TransportConfiguration.headerMaxLength();
         private int headerMaxCount = TransportConfiguration.headerMaxCount();
@@ -329,25 +325,7 @@ public final class FanoutServer implements AutoCloseable
             {
                 engineContext.errorHandler(errorHandler);
             }
-            if (streamMaxRate < 0)
-            {
-                throw new ConfigurationException(TransportConfiguration.STREAM_MAX_RATE_PROP_NAME, streamMaxRate, "must be >= 0");
-            }
-            if (streamMaxRateLimit < 0)
-            {
-                throw new ConfigurationException(
-                    TransportConfiguration.STREAM_MAX_RATE_LIMIT_PROP_NAME, streamMaxRateLimit, "must be >= 0");
-            }
-            if (streamSendBuffer < 0)
-            {
-                throw new ConfigurationException(
-                    TransportConfiguration.STREAM_SEND_BUFFER_PROP_NAME, streamSendBuffer, "must be >= 0");
-            }
-            if (conflateUnsentMax < 0)
-            {
-                throw new ConfigurationException(
-                    TransportConfiguration.CONFLATE_UNSENT_MAX_PROP_NAME, conflateUnsentMax, "must be >= 0");
-            }
+            streams.validate();
             if (publishBatchMaxLength < 1)
             {
                 throw new ConfigurationException(
@@ -565,25 +543,6 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @return unsent bytes a blocked subscriber may be owed before the slow-consumer policy acts, 0 for the
-         *         log's lag window.
-         */
-        public int slowConsumerUnsentMax()
-        {
-            return slowConsumerUnsentMax;
-        }
-
-        /**
-         * @param slowConsumerUnsentMax unsent bytes a blocked subscriber may be owed, 0 for the log's lag window.
-         * @return this.
-         */
-        public Context slowConsumerUnsentMax(final int slowConsumerUnsentMax)
-        {
-            this.slowConsumerUnsentMax = slowConsumerUnsentMax;
-            return this;
-        }
-
-        /**
          * @return true if frames are to be written with {@code send(2)} when {@link #isNativeSendAvailable()}.
          */
         public boolean nativeSend()
@@ -666,73 +625,12 @@ public final class FanoutServer implements AutoCloseable
         }
 
         /**
-         * @return events per second of each topic for a stream that does not ask, 0 for no cap.
+         * @return how event streams are shaped (send buffer, unsent bound, rate caps, slow-consumer threshold);
+         *         set its values before the context concludes.
          */
-        public int streamMaxRate()
+        public StreamSettings streams()
         {
-            return streamMaxRate;
-        }
-
-        /**
-         * @param streamMaxRate events per second of each topic for a stream that does not ask, 0 for no cap.
-         * @return this.
-         */
-        public Context streamMaxRate(final int streamMaxRate)
-        {
-            this.streamMaxRate = streamMaxRate;
-            return this;
-        }
-
-        /**
-         * @return highest per-topic rate a stream may have, 0 for no limit.
-         */
-        public int streamMaxRateLimit()
-        {
-            return streamMaxRateLimit;
-        }
-
-        /**
-         * @param streamMaxRateLimit highest per-topic rate a stream may have, 0 for no limit.
-         * @return this.
-         */
-        public Context streamMaxRateLimit(final int streamMaxRateLimit)
-        {
-            this.streamMaxRateLimit = streamMaxRateLimit;
-            return this;
-        }
-
-        /**
-         * The per-topic rate a stream gets.
-         *
-         * @param requested what it asked for with {@code maxRate=}, 0 if it did not.
-         * @return events per second, 0 for no cap.
-         */
-        int effectiveMaxRate(final int requested)
-        {
-            final int rate = requested > 0 ? requested : streamMaxRate;
-            if (streamMaxRateLimit > 0)
-            {
-                return 0 == rate ? streamMaxRateLimit : Math.min(rate, streamMaxRateLimit);
-            }
-            return rate;
-        }
-
-        /**
-         * @return SO_SNDBUF of event streams, 0 for the system's default.
-         */
-        public int streamSendBuffer()
-        {
-            return streamSendBuffer;
-        }
-
-        /**
-         * @param streamSendBuffer SO_SNDBUF of event streams, 0 for the system's default.
-         * @return this.
-         */
-        public Context streamSendBuffer(final int streamSendBuffer)
-        {
-            this.streamSendBuffer = streamSendBuffer;
-            return this;
+            return streams;
         }
 
         /**
@@ -750,25 +648,6 @@ public final class FanoutServer implements AutoCloseable
         public Context cluster(final ClusterWiring cluster)
         {
             this.cluster = cluster;
-            return this;
-        }
-
-        /**
-         * @return most bytes the kernel holds unsent for a conflating stream, 0 for no bound but the send buffer.
-         */
-        public int conflateUnsentMax()
-        {
-            return conflateUnsentMax;
-        }
-
-        /**
-         * @param conflateUnsentMax most bytes the kernel holds unsent for a conflating stream (needs the native
-         *                          library), 0 for no bound but the send buffer.
-         * @return this.
-         */
-        public Context conflateUnsentMax(final int conflateUnsentMax)
-        {
-            this.conflateUnsentMax = conflateUnsentMax;
             return this;
         }
 
@@ -1164,12 +1043,8 @@ public final class FanoutServer implements AutoCloseable
                 ", heartbeatIntervalNs=" + heartbeatIntervalNs +
                 ", retryHintMs=" + retryHintMs +
                 ", slowConsumerPolicy=" + slowConsumerPolicy +
-                ", streamSendBuffer=" + streamSendBuffer +
-                ", conflateUnsentMax=" + conflateUnsentMax +
+                ", streams=" + streams +
                 ", cluster=" + cluster +
-                ", streamMaxRate=" + streamMaxRate +
-                ", streamMaxRateLimit=" + streamMaxRateLimit +
-                ", slowConsumerUnsentMax=" + slowConsumerUnsentMax +
                 ", writeMaxLength=" + writeMaxLength +
                 ", passGapMaxNs=" + passGapMaxNs +
                 ", nativeSend=" + nativeSend +

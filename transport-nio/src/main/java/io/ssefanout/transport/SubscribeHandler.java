@@ -255,16 +255,16 @@ final class SubscribeHandler
         final boolean isSnapshot = isTrue(buffer, queryOffset, queryLength, "snapshot");
         connection.slowConsumerPolicy = isTrue(buffer, queryOffset, queryLength, "conflate") ?
             SlowConsumerPolicy.CONFLATE : ctx.slowConsumerPolicy();
-        if (ctx.streamSendBuffer() > 0)
+        if (ctx.streams().sendBuffer() > 0)
         {
             // what a slow client has not taken stays bounded, and the policy acts on what it really took
-            connection.channel.setOption(StandardSocketOptions.SO_SNDBUF, ctx.streamSendBuffer());
+            connection.channel.setOption(StandardSocketOptions.SO_SNDBUF, ctx.streams().sendBuffer());
         }
-        if (SlowConsumerPolicy.CONFLATE == connection.slowConsumerPolicy && ctx.conflateUnsentMax() > 0 &&
-            connection.fd >= 0)
+        final int conflateUnsentMax = ctx.streams().conflateUnsentMax();
+        if (SlowConsumerPolicy.CONFLATE == connection.slowConsumerPolicy && conflateUnsentMax > 0 && connection.fd >= 0)
         {
             // full sooner than the send buffer: a slow client's next values are conflated, not queued behind old ones
-            NativeSend.notSentLowWatermark(connection.fd, ctx.conflateUnsentMax());
+            NativeSend.notSentLowWatermark(connection.fd, conflateUnsentMax);
         }
         if (catchUps.isBehind(connection, topics, lastEventId))
         {
@@ -273,7 +273,7 @@ final class SubscribeHandler
             return;
         }
         final Subscription subscription = engine.subscribe(logReader, topics, lastEventId, isSnapshot);
-        final int maxRate = ctx.effectiveMaxRate(Math.max(0, requestedRate));
+        final int maxRate = ctx.streams().effectiveMaxRate(Math.max(0, requestedRate));
         if (maxRate > 0)
         {
             subscription.maxRate(maxRate);

@@ -73,7 +73,7 @@ final class SubscriberWriter
         this.counters = counters;
         this.clock = clock;
         this.latencyHistogram = latencyHistogram;
-        this.slowConsumerUnsentMax = ctx.slowConsumerUnsentMax();
+        this.slowConsumerUnsentMax = ctx.streams().slowConsumerUnsentMax();
         this.writeMaxLength = ctx.writeMaxLength();
         this.gather = new GatheredWrite(writeMaxLength);
     }

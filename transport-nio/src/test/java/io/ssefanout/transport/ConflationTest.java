@@ -51,7 +51,7 @@ class ConflationTest
     @Test
     void shouldGiveAStalledReaderEachTopicsNewestValueOnceThenLive() throws IOException
     {
-        server = ServerFixture.start(dir, ctx -> ctx.streamSendBuffer(16 * 1024));
+        server = ServerFixture.start(dir, ctx -> ctx.streams().sendBuffer(16 * 1024));
         // 30 rounds of 100 x 300 bytes: about 900 KB, far more than the 32 KB the slow stream's socket holds
         final int lastRound = 29;
         final int published = stallAndPublish(lastRound + 1);
@@ -104,7 +104,7 @@ class ConflationTest
      */
     private long eventsReadToReachTheNewest(final int unsentMax) throws IOException
     {
-        server = ServerFixture.start(dir.resolve("u" + unsentMax), ctx -> ctx.conflateUnsentMax(unsentMax));
+        server = ServerFixture.start(dir.resolve("u" + unsentMax), ctx -> ctx.streams().conflateUnsentMax(unsentMax));
         stallAndPublish(30);
         ServerFixture.await(() -> counter(server, TransportCounterDescriptor.CONFLATED_FRAMES) > 0, 5000, "conflation");
         assertThat(slow.readUntil(() -> countWithRound(slow, 29) == TOPICS, 10_000)).as(slow.eofReason).isTrue();

@@ -230,7 +230,11 @@ class FanoutServerTest
     void shouldDisconnectBlockedSubscriberOwedMoreThanTheUnsentLimit() throws IOException
     {
         // a 16 MiB log has an 8 MiB lag window: within 6,000 events of 1 KB only the 64 KiB limit can act
-        start(ctx -> ctx.slowConsumerUnsentMax(64 * 1024).engineContext().historyBytes(8 * 1024 * 1024));
+        start(ctx ->
+        {
+            ctx.streams().slowConsumerUnsentMax(64 * 1024);
+            ctx.engineContext().historyBytes(8 * 1024 * 1024);
+        });
         final SseClient stalled = SseClient.connect(server.port(), "/sse/t", 4096);
         clients.add(stalled);
         final SseClient healthy = subscribe("/sse/t");
@@ -311,7 +315,11 @@ class FanoutServerTest
         }
         // the small client is read only after the burst: the kernel's own send buffer sizing lets it hold the burst,
         // so this checks the write path, not the slow-consumer policy
-        start(ctx -> ctx.nativeSend(nativeSend).streamSendBuffer(0).engineContext().payloadMaxLength(64 * 1024));
+        start(ctx ->
+        {
+            ctx.streams().sendBuffer(0);
+            ctx.nativeSend(nativeSend).engineContext().payloadMaxLength(64 * 1024);
+        });
         assertThat(server.context().writePath()).startsWith(nativeSend ? "send(2)" : "NIO write");
         // a small receive window makes the large events end in short writes that resume where they stopped
         final SseClient small = SseClient.connect(server.port(), "/sse/t", 4096);

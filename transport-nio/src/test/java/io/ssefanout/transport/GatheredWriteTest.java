@@ -121,8 +121,11 @@ class GatheredWriteTest
 
     private void start(final boolean nativeSend, final int sendBufferLength)
     {
-        server = ServerFixture.start(dir, ctx -> ctx.nativeSend(nativeSend).streamSendBuffer(sendBufferLength)
-            .engineContext().payloadMaxLength(64 * 1024));
+        server = ServerFixture.start(dir, ctx ->
+        {
+            ctx.streams().sendBuffer(sendBufferLength);
+            ctx.nativeSend(nativeSend).engineContext().payloadMaxLength(64 * 1024);
+        });
         assertThat(server.context().writePath()).startsWith(
             nativeSend && FanoutServer.Context.isNativeSendAvailable() ? "send(2)" : "NIO write");
     }
