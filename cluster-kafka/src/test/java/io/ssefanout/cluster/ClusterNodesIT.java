@@ -1,10 +1,8 @@
 package io.ssefanout.cluster;
 
-import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.testsupport.EventStreamParser;
 import io.ssefanout.testsupport.HttpClient;
 import io.ssefanout.testsupport.SseClient;
-import io.ssefanout.transport.FanoutServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -244,15 +242,7 @@ class ClusterNodesIT
 
     private KafkaClusterNode startNode(final String name, final String topic, final int historyEvents)
     {
-        final FanoutServer.Context ctx = new FanoutServer.Context()
-            .port(0)
-            .bindAddress("127.0.0.1")
-            .shutdownTimeoutNs(TimeUnit.SECONDS.toNanos(2))
-            .engineContext(new FanoutEngine.Context().dir(dir.resolve(name)).ringSize(1024).historyEvents(historyEvents));
-        final KafkaClusterNode node = KafkaClusterNode.launch(ctx, new KafkaClusterNode.Settings()
-            .bootstrapServers(brokers.bootstrapServers())
-            .topic(topic)
-            .startTimeoutNs(TimeUnit.SECONDS.toNanos(30)));
+        final KafkaClusterNode node = ClusterTests.startNode(dir.resolve(name), brokers, topic, 0, 15_000, historyEvents);
         nodes.add(node);
         return node;
     }

@@ -26,12 +26,19 @@ final class ClusterTests
         final Path dir, final KafkaBrokers brokers, final String topic, final int replication,
         final long heartbeatIntervalMs)
     {
+        return startNode(dir, brokers, topic, replication, heartbeatIntervalMs, 8192);
+    }
+
+    static KafkaClusterNode startNode(
+        final Path dir, final KafkaBrokers brokers, final String topic, final int replication,
+        final long heartbeatIntervalMs, final int historyEvents)
+    {
         final FanoutServer.Context ctx = new FanoutServer.Context()
             .port(0)
             .bindAddress("127.0.0.1")
             .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs))
             .shutdownTimeoutNs(TimeUnit.SECONDS.toNanos(2))
-            .engineContext(new FanoutEngine.Context().dir(dir).ringSize(1024));
+            .engineContext(new FanoutEngine.Context().dir(dir).ringSize(1024).historyEvents(historyEvents));
         return KafkaClusterNode.launch(ctx, new KafkaClusterNode.Settings()
             .bootstrapServers(brokers.bootstrapServers())
             .topic(topic)

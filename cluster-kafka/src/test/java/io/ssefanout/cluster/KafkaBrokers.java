@@ -1,11 +1,11 @@
 package io.ssefanout.cluster;
 
 import io.ssefanout.kafkadev.KafkaDevBroker;
+import io.ssefanout.testsupport.FreePort;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -43,8 +43,8 @@ public final class KafkaBrokers implements AutoCloseable
         final List<String> voterList = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
-            ports[i] = freePort();
-            controllerPorts[i] = freePort();
+            ports[i] = FreePort.next();
+            controllerPorts[i] = FreePort.next();
             voterList.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
         }
         this.voters = String.join(",", voterList);
@@ -186,13 +186,6 @@ public final class KafkaBrokers implements AutoCloseable
         return logs.toString();
     }
 
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-    }
 
     @Override
     public void close()

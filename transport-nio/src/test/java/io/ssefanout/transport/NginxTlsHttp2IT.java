@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.FreePort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class NginxTlsHttp2IT
         run(OPENSSL.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
             "-keyout", key.toString(), "-out", certificate.toString());
 
-        final int port = freePort();
+        final int port = FreePort.next();
         final Path accessLog = dir.resolve("access.log");
         String config = Files.readString(Path.of("..", "deploy", "nginx", "fanout.conf"));
         config = swap(config, "worker_processes auto;", "worker_processes 1;");
@@ -159,14 +159,6 @@ class NginxTlsHttp2IT
         catch (final IOException ex)
         {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
     }
 }

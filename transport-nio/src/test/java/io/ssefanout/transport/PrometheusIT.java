@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.testsupport.FreePort;
 import io.ssefanout.testsupport.HttpClient;
 import io.ssefanout.testsupport.SseClient;
 import org.junit.jupiter.api.AfterEach;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ class PrometheusIT
             assertThat(findings).as("promtool check metrics").isEmpty();
             assertThat(check.exitValue()).isZero();
 
-            final int prometheusPort = freePort();
+            final int prometheusPort = FreePort.next();
             final Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n" +
                 "scrape_configs:\n  - job_name: fanout\n    static_configs:\n      - targets: ['127.0.0.1:" +
@@ -171,14 +171,6 @@ class PrometheusIT
         catch (final IOException ex)
         {
             return ex.toString();   // not up yet
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
     }
 }
