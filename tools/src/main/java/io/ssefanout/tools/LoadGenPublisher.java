@@ -27,6 +27,7 @@ final class LoadGenPublisher
 
     private final LoadGenSettings settings;
     private final int totalEvents;
+    private final int[] plannedTopic;
     private final int[] topicOfSeq;
     private final Histogram publishLag = new Histogram(HIGHEST_LATENCY_NS, 3);
     private final AtomicLong pubErrors = new AtomicLong();
@@ -34,12 +35,14 @@ final class LoadGenPublisher
     private volatile long startNs;
 
     /**
-     * @param topicOfSeq filled with the topic of each event that was published, indexed by its sequence.
+     * @param plannedTopic the topic of each event to publish, indexed by its sequence.
+     * @param topicOfSeq   filled with the topic of each event that was published, indexed by its sequence.
      */
-    LoadGenPublisher(final LoadGenSettings settings, final int totalEvents, final int[] topicOfSeq)
+    LoadGenPublisher(final LoadGenSettings settings, final int[] plannedTopic, final int[] topicOfSeq)
     {
         this.settings = settings;
-        this.totalEvents = totalEvents;
+        this.totalEvents = plannedTopic.length;
+        this.plannedTopic = plannedTopic;
         this.topicOfSeq = topicOfSeq;
     }
 
@@ -94,7 +97,7 @@ final class LoadGenPublisher
                         return;
                     }
                 }
-                final int topic = seq % settings.topicCount;
+                final int topic = plannedTopic[seq];
                 final URI uri = settings.publishUri(topic);
                 if (null == socket || socket.isClosed())
                 {
@@ -121,7 +124,7 @@ final class LoadGenPublisher
                 }
                 out.write(concat(head, body));
                 final int status = readResponse(socket.getInputStream(), response);
-                if (200 == status)
+                if (status >= 200 && status < 300)
                 {
                     topicOfSeq[seq] = topic;
                 }
@@ -194,7 +197,7 @@ final class LoadGenPublisher
                     final int s = seqs[i];
                     final long intendedNs = startNs + (long)s * 1_000_000_000L / settings.ratePerSecond;
                     final String prefix = "{\"ts\":" + intendedNs + ",\"seq\":" + s + ",\"pad\":\"";
-                    body.append("{\"topic\":\"").append(settings.topicName(s % settings.topicCount))
+                    body.append("{\"topic\":\"").append(settings.topicName(plannedTopic[s]))
                         .append("\",\"data\":").append(prefix)
                         .append("x".repeat(Math.max(0, settings.size - prefix.length() - 2))).append("\"}}\n");
                 }
@@ -212,7 +215,7 @@ final class LoadGenPublisher
                 {
                     for (int i = 0; i < count; i++)
                     {
-                        topicOfSeq[seqs[i]] = seqs[i] % settings.topicCount;
+                        topicOfSeq[seqs[i]] = plannedTopic[seqs[i]];
                     }
                 }
                 else

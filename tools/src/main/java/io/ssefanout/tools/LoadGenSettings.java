@@ -14,6 +14,8 @@ final class LoadGenSettings
     int topicCount = 1;
     int minTopicsPerConnection = 1;
     int maxTopicsPerConnection = 1;
+    double zipfExponent = 0;
+    long seed = 1;
     int connections = 100;
     int ratePerSecond = 100;
     int durationSeconds = 20;
@@ -26,6 +28,7 @@ final class LoadGenSettings
     int maxPendingConnects = 256;
     long serverPid = -1;
     String jsonOut;
+    String hgrmOut;
     String serverMetricsUrl;
     String label = "";
     double slowFraction = 0;
@@ -61,6 +64,8 @@ final class LoadGenSettings
                     settings.minTopicsPerConnection = Flags.intValue(flag, range[0]);
                     settings.maxTopicsPerConnection = Flags.intValue(flag, range[range.length - 1]);
                     break;
+                case "--zipf": settings.zipfExponent = Flags.doubleValue(flag, value); break;
+                case "--seed": settings.seed = Flags.longValue(flag, value); break;
                 case "--conns": settings.connections = Flags.intValue(flag, value); break;
                 case "--rate": settings.ratePerSecond = Flags.intValue(flag, value); break;
                 case "--duration": settings.durationSeconds = Flags.intValue(flag, value); break;
@@ -75,6 +80,7 @@ final class LoadGenSettings
                 case "--slow-fraction": settings.slowFraction = Flags.doubleValue(flag, value); break;
                 case "--slow-rate": settings.slowBytesPerSecond = Flags.intValue(flag, value); break;
                 case "--json-out": settings.jsonOut = value; break;
+                case "--hgrm": settings.hgrmOut = value; break;
                 case "--server-metrics": settings.serverMetricsUrl = value; break;
                 case "--label": settings.label = value; break;
                 case "--drain-idle": settings.drainIdleSeconds = Flags.intValue(flag, value); break;
@@ -89,6 +95,10 @@ final class LoadGenSettings
         if (settings.slowFraction < 0 || settings.slowFraction > 1 || settings.slowBytesPerSecond < 1)
         {
             throw new IllegalArgumentException("--slow-fraction must be 0 to 1 and --slow-rate at least 1");
+        }
+        if (!(settings.zipfExponent >= 0) || Double.isInfinite(settings.zipfExponent))
+        {
+            throw new IllegalArgumentException("--zipf must be 0 or more");
         }
         if (settings.size < 64)
         {
@@ -114,6 +124,10 @@ final class LoadGenSettings
 
     URI subscribeUri(final String[] topics)
     {
+        if (subUrl.contains("{topics}"))
+        {
+            return URI.create(subUrl.replace("{topics}", String.join(",", topics)));
+        }
         if (1 == topics.length)
         {
             return URI.create(subUrl.replace("{topic}", topics[0]));
@@ -142,10 +156,13 @@ final class LoadGenSettings
     {
         return String.join(String.format(Locale.ROOT, "%n"),
             "usage: fanout loadgen [flags]",
-            "  --sub-url T            subscribe URL template, {topic} replaced (several topics: ?topic=a&topic=b on T without /{topic})",
+            "  --sub-url T            subscribe URL template, {topic} replaced (several topics: ?topic=a&topic=b on T without",
+            "                         /{topic}, or {topics} replaced by a,b,c as in /sse?topics={topics})",
             "  --pub-url T            publish URL template (POST, body = event data)",
             "  --topic NAME           topic name, or prefix when --topics > 1 (default bench)",
             "  --topics N             topics (default 1); --topics-per-conn A-B: each connection takes A..B of them",
+            "  --zipf S               events drawn over the topics by a Zipf law of exponent S (default 0: in turn);",
+            "                         --seed N fixes the draw (default 1), so every server gets the same sequence",
             "  --conns N              subscriber connections (default 100)",
             "  --rate R               events per second over all topics (default 100)",
             "  --duration S --warmup S  measured and warm-up seconds of publishing (default 20, 5)",
@@ -162,6 +179,8 @@ final class LoadGenSettings
             "  --server-metrics URL   count the server's socket writes from its fanout_socket_writes_total (a server",
             "                         writing with send(2) is not counted by /proc/PID/io)",
             "  --json-out FILE --label TEXT   append the result JSON line to FILE",
+            "  --hgrm FILE            write the measured window's latency distribution to FILE in HdrHistogram's",
+            "                         percentile format (values in microseconds; bench/plot.py draws it)",
             "  --quiet                no progress lines on stderr");
     }
 }

@@ -10,9 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +35,7 @@ final class LoadGenerator
     private final int totalEvents;
     private final int[] topicOfSeq;
     private final LoadGenPublisher publisher;
+    private final LoadGenReport report;
     private volatile long startNs;
     private volatile long measureFromNs = Long.MAX_VALUE;
 
@@ -47,7 +45,9 @@ final class LoadGenerator
         this.totalEvents = settings.ratePerSecond * (settings.warmupSeconds + settings.durationSeconds);
         this.topicOfSeq = new int[totalEvents];
         Arrays.fill(topicOfSeq, -1);
-        this.publisher = new LoadGenPublisher(settings, totalEvents, topicOfSeq);
+        final int[] plannedTopic = TopicPlan.plan(settings.topicCount, settings.zipfExponent, settings.seed, totalEvents);
+        this.publisher = new LoadGenPublisher(settings, plannedTopic, topicOfSeq);
+        this.report = new LoadGenReport(settings, publisher, connections, topicOfSeq);
     }
 
     static void run(final String[] args) throws Exception
@@ -134,7 +134,7 @@ final class LoadGenerator
             {
                 final long deliveries = totalDeliveries(ioThreads);
                 progress(String.format(Locale.ROOT, "published %d, delivered %d (%d/s)",
-                    publishedCount(), deliveries, deliveries - lastDeliveries));
+                    report.publishedCount(), deliveries, deliveries - lastDeliveries));
                 lastDeliveries = deliveries;
                 lastProgressNs = System.nanoTime();
             }
@@ -150,7 +150,7 @@ final class LoadGenerator
         long seen = totalDeliveries(ioThreads);
         while (System.nanoTime() - lastChangeNs < TimeUnit.SECONDS.toNanos(settings.drainIdleSeconds) &&
             System.nanoTime() - drainStartNs < TimeUnit.SECONDS.toNanos(settings.drainMaxSeconds) &&
-            totalDeliveries(ioThreads) < expectedDeliveries())
+            totalDeliveries(ioThreads) < report.expectedDeliveries())
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             final long now = totalDeliveries(ioThreads);
@@ -160,15 +160,24 @@ final class LoadGenerator
                 lastChangeNs = System.nanoTime();
             }
         }
+        final LoadGenReport.Measured measured = new LoadGenReport.Measured(HIGHEST_LATENCY_NS);
         final long cpuEnd = settings.serverPid > 0 ? ProcStats.cpuMicros(settings.serverPid) : -1;
         final long writesEnd = serverWrites();
-        final long rssPeakKb = settings.serverPid > 0 ? ProcStats.peakRssKb(settings.serverPid) : -1;
-
+        measured.cpuMicros = cpuEnd >= 0 && cpuStart >= 0 ? cpuEnd - cpuStart : -1;
+        measured.writes = writesEnd >= 0 && writesStart >= 0 ? writesEnd - writesStart : -1;
+        measured.rssPeakKb = settings.serverPid > 0 ? ProcStats.peakRssKb(settings.serverPid) : -1;
+        measured.established = established;
+        measured.connectSeconds = connectSeconds;
+        measured.measureFromNs = measureFromNs;
         for (final IoThread ioThread : ioThreads)
         {
             ioThread.shutdown();
+            measured.latency.add(ioThread.latency);
+            measured.slowLatency.add(ioThread.slowLatency);
+            measured.windowDeliveries += ioThread.window.measuredDeliveries;
+            measured.lastDeliveryNs = Math.max(measured.lastDeliveryNs, ioThread.window.lastDeliveryNs);
         }
-        report(ioThreads, established, connectSeconds, cpuStart, cpuEnd, writesStart, writesEnd, rssPeakKb);
+        report.print(measured);
     }
 
     private long serverWrites()
@@ -178,40 +187,6 @@ final class LoadGenerator
             return PrometheusScrape.sample(settings.serverMetricsUrl, "fanout_socket_writes_total");
         }
         return settings.serverPid > 0 ? ProcStats.writeSyscalls(settings.serverPid) : -1;
-    }
-
-    private int publishedCount()
-    {
-        int count = 0;
-        for (final int topic : topicOfSeq)
-        {
-            count += topic >= 0 ? 1 : 0;
-        }
-        return count;
-    }
-
-    private long expectedDeliveries()
-    {
-        final long[] perTopic = new long[settings.topicCount];
-        for (final int topic : topicOfSeq)
-        {
-            if (topic >= 0)
-            {
-                perTopic[topic]++;
-            }
-        }
-        long expected = 0;
-        for (final SubscriberConnection connection : connections)
-        {
-            if (200 == connection.status)
-            {
-                for (final int topic : connection.topics)
-                {
-                    expected += perTopic[topic];
-                }
-            }
-        }
-        return expected;
     }
 
     private int countHeads()
@@ -272,135 +247,6 @@ final class LoadGenerator
         {
             System.err.println("[loadgen] " + message);
         }
-    }
-
-    private void report(
-        final IoThread[] ioThreads,
-        final int established,
-        final double connectSeconds,
-        final long cpuStart,
-        final long cpuEnd,
-        final long writesStart,
-        final long writesEnd,
-        final long rssPeakKb) throws IOException
-    {
-        final Histogram latency = new Histogram(HIGHEST_LATENCY_NS, 3);
-        final Histogram slowLatency = new Histogram(HIGHEST_LATENCY_NS, 3);
-        long windowDeliveries = 0;
-        long lastDeliveryNs = 0;
-        for (final IoThread ioThread : ioThreads)
-        {
-            latency.add(ioThread.latency);
-            slowLatency.add(ioThread.slowLatency);
-            windowDeliveries += ioThread.window.measuredDeliveries;
-            lastDeliveryNs = Math.max(lastDeliveryNs, ioThread.window.lastDeliveryNs);
-        }
-
-        long missing = 0;
-        long duplicates = 0;
-        long deliveries = 0;
-        int closedByServer = 0;
-        int connectionsWithLoss = 0;
-        int slowConnections = 0;
-        int slowClosedByServer = 0;
-        long slowDeliveries = 0;
-        for (final SubscriberConnection connection : connections)
-        {
-            duplicates += connection.duplicates;
-            if (connection.isSlow)
-            {
-                // a slow reader's losses are the policy's doing (conflate, skip, disconnect): reported apart
-                slowConnections++;
-                slowDeliveries += connection.deliveries;
-                slowClosedByServer += connection.isClosedByServer ? 1 : 0;
-                continue;
-            }
-            deliveries += connection.deliveries;
-            closedByServer += connection.isClosedByServer ? 1 : 0;
-            if (200 != connection.status)
-            {
-                continue;
-            }
-            final long lost = connection.missing(topicOfSeq, totalEvents);
-            missing += lost;
-            connectionsWithLoss += lost > 0 ? 1 : 0;
-        }
-
-        final double windowSeconds = lastDeliveryNs > measureFromNs ? (lastDeliveryNs - measureFromNs) / 1e9 : 0;
-        final double deliveriesPerSecond = windowSeconds > 0 ? windowDeliveries / windowSeconds : 0;
-        final long cpuMicros = cpuEnd >= 0 && cpuStart >= 0 ? cpuEnd - cpuStart : -1;
-        final long writes = writesEnd >= 0 && writesStart >= 0 ? writesEnd - writesStart : -1;
-        final int published = publishedCount();
-        final long expected = expectedDeliveries();
-
-        final StringBuilder json = new StringBuilder("{");
-        JsonText.field(json, "label", settings.label);
-        JsonText.field(json, "tool", "fanout-loadgen");
-        JsonText.field(json, "sub_url", settings.subUrl);
-        JsonText.field(json, "pub_url", settings.pubUrl);
-        JsonText.field(json, "topics", settings.topicCount);
-        JsonText.field(json, "topics_per_conn", settings.minTopicsPerConnection + "-" + settings.maxTopicsPerConnection);
-        JsonText.field(json, "conns_target", settings.connections);
-        JsonText.field(json, "conns_established", established);
-        JsonText.field(json, "conns_closed_by_server", closedByServer);
-        JsonText.field(json, "slow_conns", slowConnections);
-        JsonText.field(json, "slow_rate_bytes_per_s", settings.slowBytesPerSecond);
-        JsonText.field(json, "slow_closed_by_server", slowClosedByServer);
-        JsonText.field(json, "slow_deliveries", slowDeliveries);
-        JsonText.field(json, "slow_staleness_p50_us", slowLatency.getValueAtPercentile(50) / 1000);
-        JsonText.field(json, "slow_staleness_p99_us", slowLatency.getValueAtPercentile(99) / 1000);
-        JsonText.field(json, "connect_s", round(connectSeconds));
-        JsonText.field(json, "rate_target", settings.ratePerSecond);
-        JsonText.field(json, "size", settings.size);
-        JsonText.field(json, "warmup_s", settings.warmupSeconds);
-        JsonText.field(json, "duration_s", settings.durationSeconds);
-        JsonText.field(json, "published", published);
-        JsonText.field(json, "pub_errors", publisher.errorCount());
-        JsonText.field(json, "pub_lag_p50_us", publisher.publishLag().getValueAtPercentile(50) / 1000);
-        JsonText.field(json, "pub_lag_p99_us", publisher.publishLag().getValueAtPercentile(99) / 1000);
-        JsonText.field(json, "expected_deliveries", expected);
-        JsonText.field(json, "deliveries", deliveries);
-        JsonText.field(json, "missing", missing);
-        JsonText.field(json, "duplicates", duplicates);
-        JsonText.field(json, "conns_with_missing", connectionsWithLoss);
-        JsonText.field(json, "window_s", round(windowSeconds));
-        JsonText.field(json, "window_deliveries", windowDeliveries);
-        JsonText.field(json, "deliveries_per_s", Math.round(deliveriesPerSecond));
-        JsonText.field(json, "target_deliveries_per_s", expected * settings.ratePerSecond / Math.max(1, totalEvents));
-        JsonText.field(json, "lat_p50_us", latency.getValueAtPercentile(50) / 1000);
-        JsonText.field(json, "lat_p90_us", latency.getValueAtPercentile(90) / 1000);
-        JsonText.field(json, "lat_p99_us", latency.getValueAtPercentile(99) / 1000);
-        JsonText.field(json, "lat_p999_us", latency.getValueAtPercentile(99.9) / 1000);
-        JsonText.field(json, "lat_max_us", latency.getMaxValue() / 1000);
-        JsonText.field(json, "server_cpu_ms", cpuMicros >= 0 ? cpuMicros / 1000 : -1);
-        JsonText.field(json, "server_cpu_util", cpuMicros >= 0 && windowSeconds > 0 ? round(cpuMicros / 1e6 / windowSeconds) : -1);
-        JsonText.field(json, "server_cpu_us_per_1k", cpuMicros >= 0 && windowDeliveries > 0 ?
-            round(cpuMicros * 1000.0 / windowDeliveries) : -1);
-        JsonText.field(json, "server_write_syscalls_per_delivery", writes >= 0 && windowDeliveries > 0 ?
-            round((double)writes / windowDeliveries) : -1);
-        JsonText.field(json, "server_writes_source", null != settings.serverMetricsUrl ? "metrics" : "proc");
-        JsonText.field(json, "server_rss_peak_kb", rssPeakKb);
-        JsonText.field(json, "first_error", publisher.firstError());
-        json.setLength(json.length() - 1);
-        json.append('}');
-
-        System.out.printf(Locale.ROOT, "connections %d/%d, published %d, deliveries %d of %d expected, missing %d," +
-            " duplicates %d%n", established, settings.connections, published, deliveries, expected, missing, duplicates);
-        System.out.printf(Locale.ROOT, "deliveries/s %.0f; latency us p50 %d p90 %d p99 %d p99.9 %d max %d%n",
-            deliveriesPerSecond, latency.getValueAtPercentile(50) / 1000, latency.getValueAtPercentile(90) / 1000,
-            latency.getValueAtPercentile(99) / 1000, latency.getValueAtPercentile(99.9) / 1000,
-            latency.getMaxValue() / 1000);
-        System.out.println("RESULT_JSON " + json);
-        if (null != settings.jsonOut)
-        {
-            Files.writeString(Paths.get(settings.jsonOut), json + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        }
-    }
-
-    private static double round(final double value)
-    {
-        return Math.round(value * 1000) / 1000.0;
     }
 
     /**
