@@ -6,12 +6,15 @@ package io.ssefanout.engine;
  */
 public interface CounterDescriptor
 {
+    /** The type of a counter shown by {@code fanout stat} only: Prometheus has the same figure another way. */
+    String STAT_ONLY = "stat-only";
+
     /**
      * What describes a counter.
      *
      * @param id         stable id, the counter's type id in the counters file.
      * @param metricName Prometheus metric name.
-     * @param metricType Prometheus type: counter or gauge.
+     * @param metricType Prometheus type: counter or gauge; or {@link #STAT_ONLY}.
      * @param label      human-readable label.
      */
     record Spec(int id, String metricName, String metricType, String label)
@@ -40,7 +43,7 @@ public interface CounterDescriptor
     }
 
     /**
-     * @return Prometheus type: counter or gauge.
+     * @return Prometheus type: counter or gauge; or {@link #STAT_ONLY}.
      */
     default String metricType()
     {

@@ -155,7 +155,7 @@ class FanoutCommandIT
             final String stat = run("stat", "--dir", dir.toString(), "--count", "2", "--interval", "100");
             assertThat(stat).startsWith("0:").contains("fanout stat: pid " + first.pid(),
                 "Events accepted into the ingest ring", "per second",
-                "HTTP requests rejected, by status code {code=\"404\"}");
+                "HTTP requests rejected, by status code {code=\"404\"}", "Delivery latency p99 over the last minute (us)");
             assertThat(run("errors", "--dir", dir.toString())).startsWith("0:").contains("0 distinct error(s)");
         }
         finally

@@ -58,7 +58,7 @@ public final class FanoutServer implements AutoCloseable
                 ctx.cluster().beforeListening().accept(engine);
             }
             final LatencyStats latencyStats = new LatencyStats(
-                io.ssefanout.engine.Subscription.highestTrackableLatencyNs());
+                io.ssefanout.engine.Subscription.highestTrackableLatencyNs(), engine.counters(), ctx.nanoClock());
             final MetricsRenderer metricsRenderer = new MetricsRenderer(engine, latencyStats);
             final ConnectionAdmission admission = new ConnectionAdmission(
                 ctx.connectionsMax(), ctx.connectionsPerAddressMax());

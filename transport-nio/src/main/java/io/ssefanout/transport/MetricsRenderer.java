@@ -66,6 +66,10 @@ final class MetricsRenderer
         final Map<String, List<CounterDescriptor>> families = new LinkedHashMap<>();
         for (final CounterDescriptor descriptor : counters.descriptors())
         {
+            if (CounterDescriptor.STAT_ONLY.equals(descriptor.metricType()))
+            {
+                continue;
+            }
             final String name = descriptor.metricName();
             final int labels = name.indexOf('{');
             families.computeIfAbsent(labels < 0 ? name : name.substring(0, labels), family -> new ArrayList<>())

@@ -3,8 +3,8 @@ package io.ssefanout.transport;
 import io.ssefanout.engine.CounterDescriptor;
 
 /**
- * The transport's counters: connections, deliveries and writes, heartbeats, resets, slow consumers and every
- * rejection. Ids are stable across releases, shared with {@link io.ssefanout.engine.EngineCounterDescriptor}'s.
+ * The transport's counters: connections, deliveries and writes, heartbeats, resets, slow consumers, every
+ * rejection, and the last minute's latency percentiles for {@code fanout stat}. Ids are stable across releases, shared with {@link io.ssefanout.engine.EngineCounterDescriptor}'s.
  */
 public enum TransportCounterDescriptor implements CounterDescriptor
 {
@@ -61,7 +61,19 @@ public enum TransportCounterDescriptor implements CounterDescriptor
     /** Requests for a topic the token does not cover (403). */
     REJECTS_FORBIDDEN(29, "fanout_rejects_total{code=\"403\"}", "counter", "HTTP requests rejected, by status code"),
     /** Event streams ended because the token they were opened with expired. */
-    STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry");
+    STREAMS_EXPIRED(30, "fanout_streams_token_expired_total", "counter", "Streams ended at token expiry"),
+    /** Delivery latency over the last minute, median, microseconds (Prometheus: the window summary). */
+    LATENCY_WINDOW_P50_US(37, "fanout_stat_latency_p50_us", CounterDescriptor.STAT_ONLY,
+        "Delivery latency p50 over the last minute (us)"),
+    /** Delivery latency over the last minute, 99th percentile, microseconds. */
+    LATENCY_WINDOW_P99_US(38, "fanout_stat_latency_p99_us", CounterDescriptor.STAT_ONLY,
+        "Delivery latency p99 over the last minute (us)"),
+    /** Delivery latency over the last minute, 99.9th percentile, microseconds. */
+    LATENCY_WINDOW_P999_US(39, "fanout_stat_latency_p999_us", CounterDescriptor.STAT_ONLY,
+        "Delivery latency p99.9 over the last minute (us)"),
+    /** Delivery latency over the last minute, highest, microseconds. */
+    LATENCY_WINDOW_MAX_US(40, "fanout_stat_latency_max_us", CounterDescriptor.STAT_ONLY,
+        "Delivery latency max over the last minute (us)");
 
     private final CounterDescriptor.Spec spec;
 

@@ -150,7 +150,8 @@ class IoAgentTest
         customise.accept(ctx);
         ctx.conclude();
         engine = FanoutEngine.launch(ctx.engineContext());
-        final LatencyStats latencyStats = new LatencyStats(Subscription.highestTrackableLatencyNs());
+        final LatencyStats latencyStats = new LatencyStats(
+            Subscription.highestTrackableLatencyNs(), engine.counters(), nanoClock);
         agent = new IoAgent(0, ctx, engine, latencyStats, new MetricsRenderer(engine, latencyStats),
             new ConnectionAdmission(100, 0));
         listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
