@@ -18,7 +18,7 @@ out="$repo/bench/results/percentiles-$(date -u +%Y%m%d-%H%M%S)"
 duration=15
 warmup=5
 servers="project nchan netty-ref"
-scenarios="b 1000 100; b 5000 100; md 2000 20 1000 5000 1.0"
+scenarios="b 100 100; b 1000 20; b 1000 100; md 2000 20 1000 1000 1.0"
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2;;
