@@ -13,6 +13,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +33,7 @@ class PrometheusIT
 {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+    private static final Pattern PANEL_EXPRESSION = Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]");
 
     @TempDir
@@ -54,7 +57,7 @@ class PrometheusIT
     }
 
     @Test
-    void shouldPassPromtoolAndAnswerAQuantileQueryFromARealPrometheus() throws Exception
+    void shouldPassPromtoolAnswerAQuantileQueryAndFillEveryDashboardPanelFromARealPrometheus() throws Exception
     {
         assumeTrue(Files.isExecutable(PROMTOOL) && Files.isExecutable(PROMETHEUS),
             "needs Debian's prometheus package (apt-get install prometheus; .ci/run installs it)");
@@ -109,11 +112,25 @@ class PrometheusIT
                 }
             }
             assertThat(p99).as("p99 latency in seconds from the histogram").isPositive().isLessThan(10);
+
+            // the dashboard fills: every panel's query has a series in the real Prometheus
+            final List<String> empty = new ArrayList<>(panelExpressions());
+            assertThat(empty).hasSizeGreaterThan(10);
+            while (!empty.isEmpty())
+            {
+                assertThat(System.nanoTime()).as("dashboard queries without data: %s", empty).isLessThan(deadlineNs);
+                publish(server, "m", "event " + published++);
+                assertThat(client.awaitEvents(published, 5000)).isTrue();
+                if (0 == published % 50)
+                {
+                    empty.removeIf(expression -> VALUE.matcher(queryPrometheus(prometheusPort, expression)).find());
+                }
+            }
         }
     }
 
     @Test
-    void shouldNameOnlyMetricsThatExistInTheDashboardAndTheAlertRules() throws Exception
+    void shouldPassTheAlertRulesUnitTestsAndNameOnlyMetricsThatExistInTheDashboardAndTheRules() throws Exception
     {
         assumeTrue(Files.isExecutable(PROMTOOL), "needs Debian's prometheus package (promtool)");
         final Path deploy = Path.of("..", "deploy").toAbsolutePath().normalize();
@@ -123,6 +140,12 @@ class PrometheusIT
         final String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(check.exitValue()).as(output).isZero();
+        final Process unitTests = new ProcessBuilder(PROMTOOL.toString(), "test", "rules",
+            rules.resolveSibling("fanout-rules.test.yml").toString()).redirectErrorStream(true).start();
+        final String results = new String(unitTests.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unitTests.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(unitTests.exitValue()).as(results).isZero();
+        assertThat(results).contains("SUCCESS");
 
         server = ServerFixture.start(dir.resolve("server"), ctx -> { });
         final String scrape = scrape();
@@ -146,6 +169,19 @@ class PrometheusIT
             }
             assertThat(named).as("metrics named in %s", file.getFileName()).isGreaterThan(5);
         }
+    }
+
+    private static List<String> panelExpressions() throws IOException
+    {
+        final String dashboard = Files.readString(
+            Path.of("..", "deploy", "grafana", "fanout-dashboard.json").toAbsolutePath().normalize());
+        final List<String> expressions = new ArrayList<>();
+        final Matcher matcher = PANEL_EXPRESSION.matcher(dashboard);
+        while (matcher.find())
+        {
+            expressions.add(matcher.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+        }
+        return expressions;
     }
 
     private String scrape()
