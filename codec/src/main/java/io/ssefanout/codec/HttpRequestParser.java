@@ -222,6 +222,23 @@ public final class HttpRequestParser
     }
 
     /**
+     * A copy of the Origin value, for a request answered after the parser has moved on. Control path (allocates).
+     *
+     * @param request the buffer the request was parsed from.
+     * @return the value's bytes, or null when there is none.
+     */
+    public byte[] originBytes(final DirectBuffer request)
+    {
+        if (originLength <= 0)
+        {
+            return null;
+        }
+        final byte[] origin = new byte[originLength];
+        request.getBytes(originOffset, origin);
+        return origin;
+    }
+
+    /**
      * @return offset of the X-Request-ID value.
      */
     public int requestIdOffset()

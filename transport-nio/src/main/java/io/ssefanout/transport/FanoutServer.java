@@ -38,6 +38,7 @@ public final class FanoutServer implements AutoCloseable
     private final AgentRunner[] ioRunners;
     private final AgentRunner acceptorRunner;
     private final Runnable[] wakeListeners;
+    private final ScrapeThread scrapes;
     private boolean isClosed;
 
     private FanoutServer(final Context ctx)
@@ -45,6 +46,7 @@ public final class FanoutServer implements AutoCloseable
         this.ctx = ctx;
         FanoutEngine engine = null;
         ServerSocketChannel serverChannel = null;
+        ScrapeThread scrapes = null;
         final IoAgent[] ioAgents = new IoAgent[ctx.ioThreads()];
         final AgentRunner[] ioRunners = new AgentRunner[ctx.ioThreads()];
         final Runnable[] wakeListeners = new Runnable[ctx.ioThreads()];
@@ -59,7 +61,7 @@ public final class FanoutServer implements AutoCloseable
             }
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs(), engine.counters(), ctx.nanoClock());
-            final MetricsRenderer metricsRenderer = new MetricsRenderer(engine, latencyStats);
+            scrapes = new ScrapeThread(new MetricsRenderer(engine, latencyStats), ctx.errorHandler());
             final ConnectionAdmission admission = new ConnectionAdmission(
                 ctx.connectionsMax(), ctx.connectionsPerAddressMax());
 
@@ -68,7 +70,7 @@ public final class FanoutServer implements AutoCloseable
 
             for (int i = 0; i < ioAgents.length; i++)
             {
-                ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, metricsRenderer, admission);
+                ioAgents[i] = new IoAgent(i, ctx, engine, latencyStats, scrapes, admission);
                 final IoAgent agent = ioAgents[i];
                 wakeListeners[i] = agent::wake;
                 if (ThreadingMode.SHARED == engine.context().threadingMode())
@@ -94,28 +96,19 @@ public final class FanoutServer implements AutoCloseable
                 new AcceptorAgent(serverChannel, ioAgents, admission, engine.counters(), ctx.errorHandler()));
             AgentRunner.startOnThread(acceptorRunner);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             for (final AgentRunner runner : ioRunners)
             {
                 CloseHelper.quietClose(runner);
             }
-            CloseHelper.quietClose(serverChannel);
-            CloseHelper.quietClose(engine);
-            throw new UncheckedIOException("cannot start server on " + ctx.bindAddress() + ":" + ctx.port(), ex);
-        }
-        catch (final RuntimeException ex)
-        {
-            for (final AgentRunner runner : ioRunners)
-            {
-                CloseHelper.quietClose(runner);
-            }
-            CloseHelper.quietClose(serverChannel);
-            CloseHelper.quietClose(engine);
-            throw ex;
+            CloseHelper.quietCloseAll(serverChannel, scrapes, engine);
+            throw ex instanceof IOException ? new UncheckedIOException(
+                "cannot start server on " + ctx.bindAddress() + ":" + ctx.port(), (IOException)ex) : (RuntimeException)ex;
         }
         this.engine = engine;
         this.serverChannel = serverChannel;
+        this.scrapes = scrapes;
         this.ioAgents = ioAgents;
         this.ioRunners = ioRunners;
         this.wakeListeners = wakeListeners;
@@ -210,7 +203,7 @@ public final class FanoutServer implements AutoCloseable
             ioAgents[i].selector().wakeup();
             CloseHelper.close(ctx.errorHandler(), ioRunners[i]);
         }
-        CloseHelper.close(ctx.errorHandler(), engine);
+        CloseHelper.closeAll(ctx.errorHandler(), scrapes, engine);
         ctx.close();
     }
 

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpRequestAdapter
 {
+    private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The browser helper served at {@code /fanout.js}. */
     private static final byte[] BROWSER_HELPER = browserHelper();
     private static final int READ_BUFFER_LENGTH = 64 * 1024;
@@ -31,7 +32,8 @@ final class HttpRequestAdapter
     private final HttpResponder responder;
     private final PublishHandler publishHandler;
     private final SubscribeHandler subscribeHandler;
-    private final MetricsRenderer metricsRenderer;
+    private final ScrapeThread scrapes;
+    private final ParkedRequests parked;
     private final ConnectionTable table;
     private final CachedNanoClock clock;
     private final DrainState drainState;
@@ -56,7 +58,8 @@ final class HttpRequestAdapter
         final HttpResponder responder,
         final PublishHandler publishHandler,
         final SubscribeHandler subscribeHandler,
-        final MetricsRenderer metricsRenderer,
+        final ScrapeThread scrapes,
+        final ParkedRequests parked,
         final ConnectionTable table,
         final CachedNanoClock clock,
         final DrainState drainState)
@@ -67,7 +70,8 @@ final class HttpRequestAdapter
         this.response = responder.response();
         this.publishHandler = publishHandler;
         this.subscribeHandler = subscribeHandler;
-        this.metricsRenderer = metricsRenderer;
+        this.scrapes = scrapes;
+        this.parked = parked;
         this.table = table;
         this.clock = clock;
         this.drainState = drainState;
@@ -141,6 +145,28 @@ final class HttpRequestAdapter
         }
 
         handleRequests(connection, view, target.position());
+    }
+
+    /**
+     * {@link ScrapeThread} rendered a parked scrape: answer it ({@code 503} if rendering failed).
+     */
+    void answerScrape(
+        final Connection connection,
+        final boolean keepAlive,
+        final boolean isHead,
+        final byte[] origin,
+        final byte[] body) throws IOException
+    {
+        final UnsafeBuffer originBuffer = new UnsafeBuffer(null == origin ? new byte[0] : origin);
+        responder.onRequest(isHead);
+        if (null == body)
+        {
+            responder.send(connection, response.simple(HttpStatus.SERVICE_UNAVAILABLE, "metrics unavailable\n",
+                keepAlive, originBuffer, 0, originBuffer.capacity()), keepAlive);
+            return;
+        }
+        responder.respondBytes(connection, METRICS_CONTENT_TYPE, body, originBuffer, 0, originBuffer.capacity(),
+            keepAlive);
     }
 
     /**
@@ -356,9 +382,14 @@ final class HttpRequestAdapter
                 responder.rejectMethod(connection, "GET, HEAD", buffer, keepAlive);
                 return keepAlive ? headLength : -1;
             }
-            final byte[] body = metricsRenderer.render().getBytes(StandardCharsets.UTF_8);
-            responder.respondBytes(connection, "text/plain; version=0.0.4; charset=utf-8", body, buffer, keepAlive);
-            return keepAlive ? headLength : -1;
+            if (!scrapes.offer(parked.scrapeDoneFor(connection, keepAlive, isHeadRequest, parser.originBytes(buffer))))
+            {
+                responder.rejectUnavailable(connection, "too many scrapes at once", buffer, keepAlive);
+                return keepAlive ? headLength : -1;
+            }
+            // answered from the agent's completions, which it polls after this: parking now is in time
+            parked.park(connection);
+            return headLength;
         }
 
         if (RequestTarget.pathEquals(buffer, targetOffset, pathLength, "/fanout.js"))

@@ -87,6 +87,21 @@ final class HttpResponder
         final DirectBuffer request,
         final boolean keepAlive) throws IOException
     {
+        respondBytes(connection, contentType, body, request, parser.originOffset(), parser.originLength(), keepAlive);
+    }
+
+    /**
+     * Answer {@code 200} with a body, the request's Origin given apart (a request answered after the parser moved on).
+     */
+    void respondBytes(
+        final Connection connection,
+        final String contentType,
+        final byte[] body,
+        final DirectBuffer origin,
+        final int originOffset,
+        final int originLength,
+        final boolean keepAlive) throws IOException
+    {
         response.begin(HttpStatus.OK)
             .header("Content-Type", contentType)
             .header("Content-Length", body.length)
@@ -95,7 +110,7 @@ final class HttpResponder
         {
             response.header("Connection", "close");
         }
-        response.cors(request, parser.originOffset(), parser.originLength()).endHeaders();
+        response.cors(origin, originOffset, originLength).endHeaders();
         connection.appendPendingOut(response.byteBuffer());
         if (!isHeadRequest)
         {

@@ -106,7 +106,7 @@ final class IoAgent implements Agent
         final FanoutServer.Context ctx,
         final FanoutEngine engine,
         final LatencyStats latencyStats,
-        final MetricsRenderer metricsRenderer,
+        final ScrapeThread scrapes,
         final ConnectionAdmission admission) throws IOException
     {
         this.roleName = "fanout-io-" + agentId;
@@ -149,7 +149,7 @@ final class IoAgent implements Agent
         final SubscribeHandler subscribeHandler = new SubscribeHandler(ctx, engine, logReader, parser, responder,
             authorizer, index, patterns, writer, counters, clock, drainState, parked);
         this.adapter = new HttpRequestAdapter(ctx, engine, parser, responder, publishHandler, subscribeHandler,
-            metricsRenderer, table, clock, drainState);
+            scrapes, parked, table, clock, drainState);
         parked.rooms(publishHandler, adapter);
         this.sweeper = new ConnectionSweeper(
             ctx, engine.context().chunked(), table, responder, writer, counters, clock, epochClock, drainState);

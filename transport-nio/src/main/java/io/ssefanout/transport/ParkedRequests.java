@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Requests that wait on something outside the agent, with their connections parked (not read) meanwhile, so
  * pipelined requests behind them keep their order: a publish waits for the external event log to acknowledge it; a
  * resume waits, up to a deadline, for this node's ingest to reach the client's {@code Last-Event-ID} (a client that
- * moved from a node that was ahead). Completions arrive from other threads through a queue; the agent answers them,
+ * moved from a node that was ahead); a scrape waits for {@link ScrapeThread} to render it. Completions arrive from other threads through a queue; the agent answers them,
  * unparks the connection and goes on with the bytes it kept. One per I/O agent.
  */
 final class ParkedRequests
@@ -70,6 +70,21 @@ final class ParkedRequests
         return (isHeadSent, bytesWritten, failure) ->
         {
             completions.offer(new CatchUpCompletion(connection, throughEventId, isHeadSent, bytesWritten, failure));
+            wake.run();
+        };
+    }
+
+    /**
+     * The callback for a {@code /metrics} scrape of a parked connection: queues the body for the agent. Control path.
+     *
+     * @param origin the request's Origin value, or null.
+     */
+    ScrapeThread.Rendered scrapeDoneFor(
+        final Connection connection, final boolean keepAlive, final boolean isHead, final byte[] origin)
+    {
+        return (body) ->
+        {
+            completions.offer(new ScrapeCompletion(connection, keepAlive, isHead, origin, body));
             wake.run();
         };
     }
@@ -199,6 +214,34 @@ final class ParkedRequests
         {
             parked.publishHandler.answerAppended(
                 connection, isBatch, keepAlive, origin, bodyLength, eventIds, failure);
+        }
+    }
+
+    private static final class ScrapeCompletion extends Completion
+    {
+        final boolean keepAlive;
+        final boolean isHead;
+        final byte[] origin;
+        final byte[] body;
+
+        ScrapeCompletion(
+            final Connection connection,
+            final boolean keepAlive,
+            final boolean isHead,
+            final byte[] origin,
+            final byte[] body)
+        {
+            super(connection);
+            this.keepAlive = keepAlive;
+            this.isHead = isHead;
+            this.origin = origin;
+            this.body = body;
+        }
+
+        @Override
+        void complete(final ParkedRequests parked) throws IOException
+        {
+            parked.adapter.answerScrape(connection, keepAlive, isHead, origin, body);
         }
     }
 

@@ -347,12 +347,7 @@ final class PublishHandler
         final boolean keepAlive,
         final int bodyLength)
     {
-        byte[] origin = null;
-        if (parser.originLength() > 0)
-        {
-            origin = new byte[parser.originLength()];
-            request.getBytes(parser.originOffset(), origin);
-        }
+        final byte[] origin = parser.originBytes(request);
         parked.park(connection);
         externalLog.append(topics, eventTypes, data, parked.completionFor(connection, isBatch, keepAlive, origin, bodyLength));
     }

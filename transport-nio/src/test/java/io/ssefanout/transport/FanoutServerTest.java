@@ -442,6 +442,22 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldAnswerScrapesRenderedOffTheIoThreadInTheOrderOfPipelinedRequests() throws IOException
+    {
+        start(ctx -> ctx.corsAllowedOrigins("https://app.example"));
+        final String responses = HttpClient.exchange(server.port(),
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n\r\n" +
+            "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n" +
+            "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        final String[] parts = responses.split("HTTP/1\\.1 ", -1);
+        assertThat(parts).hasSize(4);
+        assertThat(parts[1]).startsWith("200").contains("Access-Control-Allow-Origin: https://app.example",
+            "text/plain; version=0.0.4", "# TYPE fanout_deliveries_total counter");
+        assertThat(parts[2]).startsWith("200").contains("Content-Length: ").doesNotContain("# TYPE");
+        assertThat(parts[3]).startsWith("200").endsWith("ok\n");
+    }
+
+    @Test
     void shouldExposePrometheusMetricsWithLatencyQuantiles() throws IOException
     {
         start(ctx -> { });

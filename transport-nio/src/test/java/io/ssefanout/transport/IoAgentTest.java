@@ -46,6 +46,7 @@ class IoAgentTest
     private final CachedEpochClock epochClock = new CachedEpochClock();
     private FanoutEngine engine;
     private IoAgent agent;
+    private ScrapeThread scrapes;
     private ServerSocketChannel listener;
     private SocketChannel client;
     private final StringBuilder received = new StringBuilder();
@@ -59,7 +60,7 @@ class IoAgentTest
         {
             agent.onClose();
         }
-        CloseHelper.quietClose(engine);
+        CloseHelper.quietCloseAll(scrapes, engine);
     }
 
     @Test
@@ -152,7 +153,7 @@ class IoAgentTest
         engine = FanoutEngine.launch(ctx.engineContext());
         final LatencyStats latencyStats = new LatencyStats(
             Subscription.highestTrackableLatencyNs(), engine.counters(), nanoClock);
-        agent = new IoAgent(0, ctx, engine, latencyStats, new MetricsRenderer(engine, latencyStats),
+        agent = new IoAgent(0, ctx, engine, latencyStats, scrapes = new ScrapeThread(new MetricsRenderer(engine, latencyStats), Throwable::printStackTrace),
             new ConnectionAdmission(100, 0));
         listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         client = SocketChannel.open(listener.getLocalAddress());
