@@ -4,8 +4,10 @@
 # URL templates and writes each measured window as an HdrHistogram percentile file (.hgrm); bench/plot.py draws them.
 #
 #   bench/percentiles.sh [--out DIR] [--duration S] [--warmup S] [--servers "project nchan netty-ref"]
-#                        [--scenarios "b N R; md S W N U Z; ..."]
+#                        [--scenarios "b N R; md S W N U Z; ..."] [--variant NAME "-Dfanout.x=y ..."]...
 #
+# --variant adds the project started with extra settings as one more server named NAME (e.g. --variant shared
+# "-Dfanout.threading.mode=shared"), drawn beside the others.
 # Scenarios: "b N R" is a broadcast (N subscribers of one topic, R events/s); "md S W N U Z" the market-data shape
 # (S topics, N subscribers watching W each on one stream, U events/s drawn over the topics by a Zipf law of exponent
 # Z; nchan through /sse-multi, the Netty reference skipped: it has no several-topics stream). Every run starts its
@@ -19,6 +21,7 @@ duration=15
 warmup=5
 servers="project nchan netty-ref"
 scenarios="b 100 100; b 1000 20; b 1000 100; md 2000 20 1000 1000 1.0"
+declare -A variant_opts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2;;
@@ -26,6 +29,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2;;
     --servers) servers="$2"; shift 2;;
     --scenarios) scenarios="$2"; shift 2;;
+    --variant) variant_opts[$2]="$3"; servers="$servers $2"; shift 3;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -44,7 +48,9 @@ case " $servers " in *" nchan "*)
 esac
 case " $servers " in *" netty-ref "*) (cd "$peer/netty-ref" && mvn -q -B package);; esac
 
-project_cmd="java -Xmx1g -XX:+UseParallelGC -Dfanout.dir=$work/ids -jar $jar server --port 18083"
+project_cmd() { # extra -D settings...
+  echo "java -Xmx1g -XX:+UseParallelGC -Dfanout.dir=$work/ids $* -jar $jar server --port 18083"
+}
 netty_cmd="java -Xmx2g -jar $peer/netty-ref/target/netty-ref.jar --port 18082"
 loadgen_cmd="java -XX:+UseParallelGC -Xms1g -Xmx2g -jar $jar loadgen"
 {
@@ -53,7 +59,8 @@ loadgen_cmd="java -XX:+UseParallelGC -Xms1g -Xmx2g -jar $jar loadgen"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "nginx: $(nginx -v 2>&1)  nchan: $(dpkg-query -W -f '${Version}' libnginx-mod-nchan 2>/dev/null || echo '?')"
   echo "commit: $(cd "$repo" && git rev-parse --short HEAD)"
-  echo "project: $project_cmd"
+  echo "project: $(project_cmd)"
+  for name in "${!variant_opts[@]}"; do echo "$name: $(project_cmd "${variant_opts[$name]}")"; done
   echo "netty-ref: $netty_cmd"
   echo "load generator: taskset -c 1 $loadgen_cmd --warmup $warmup --duration $duration ..."
   echo "scenarios: $scenarios"
@@ -74,7 +81,7 @@ trap stop_server EXIT
 start_server() {
   case "$1" in
     project)
-      taskset -c 0 $project_cmd > "$2" 2>&1 &
+      taskset -c 0 $(project_cmd) > "$2" 2>&1 &
       port=18083; sub="http://127.0.0.1:18083/sse/{topic}"; msub="http://127.0.0.1:18083/sse?topics={topics}";;
     nchan)
       mkdir -p "$work/nchan-prefix/tmp"
@@ -83,7 +90,10 @@ start_server() {
     netty-ref)
       taskset -c 0 $netty_cmd > "$2" 2>&1 &
       port=18082; sub="http://127.0.0.1:18082/sse/{topic}"; msub="";;
-    *) echo "unknown server $1" >&2; exit 2;;
+    *)
+      [ -n "${variant_opts[$1]+set}" ] || { echo "unknown server $1" >&2; exit 2; }
+      taskset -c 0 $(project_cmd "${variant_opts[$1]}") > "$2" 2>&1 &
+      port=18083; sub="http://127.0.0.1:18083/sse/{topic}"; msub="http://127.0.0.1:18083/sse?topics={topics}";;
   esac
   spid=$!
   pub="http://127.0.0.1:$port/publish/{topic}"
