@@ -30,7 +30,8 @@ while [ $# -gt 0 ]; do
     --servers) servers="$2"; shift 2;;
     --scenarios) scenarios="$2"; shift 2;;
     --variant) variant_opts[$2]="$3"; servers="$servers $2"; shift 3;;
-    *) echo "unknown option $1" >&2; exit 2;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0;;
+    *) echo "unknown option $1 (--help lists them)" >&2; exit 2;;
   esac
 done
 mkdir -p "$out/raw"

@@ -19,7 +19,8 @@ while [ $# -gt 0 ]; do
     --opts) opts="$2"; shift 2;;
     --repeat) repeat="$2"; shift 2;;
     --out) out="$2"; shift 2;;
-    *) echo "unknown option $1" >&2; exit 2;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0;;
+    *) echo "unknown option $1 (--help lists them)" >&2; exit 2;;
   esac
 done
 [ -f "$a_jar" ] && [ -f "$b_jar" ] || { echo "--a-jar and --b-jar must name built fanout.jar files" >&2; exit 2; }
