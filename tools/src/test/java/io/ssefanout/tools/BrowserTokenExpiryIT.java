@@ -38,7 +38,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BrowserTokenExpiryIT
 {
-    private static final Path CHROMIUM = Paths.get(System.getProperty("fanout.test.chromium", "/usr/bin/chromium"));
     private static final byte[] SECRET = "0123456789abcdef0123456789abcdef-browser".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -47,7 +46,7 @@ class BrowserTokenExpiryIT
     @Test
     void shouldResumeWithAFreshTokenAfterTheStreamEndedForAnExpiredOne() throws Exception
     {
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not installed at " + CHROMIUM);
+        assumeTrue(HeadlessChromium.isInstalled(), "Chromium not installed at " + HeadlessChromium.EXECUTABLE);
         final byte[] page;
         try (InputStream in = BrowserTokenExpiryIT.class.getResourceAsStream("/token-page.html"))
         {
@@ -61,16 +60,8 @@ class BrowserTokenExpiryIT
             .engineContext(new FanoutEngine.Context().dir(dir));
         try (FanoutServer server = FanoutServer.launch(ctx))
         {
-            final Path profile = Files.createDirectory(dir.resolve("profile"));
-            final Process browser = new ProcessBuilder(List.of(
-                CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--remote-debugging-port=0",
-                "http://127.0.0.1:" + server.port() + "/"))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            try (DevToolsPage devTools = DevToolsPage.attach(profile, 30_000))
+            final HeadlessChromium browser = HeadlessChromium.open(dir, "http://127.0.0.1:" + server.port() + "/");
+            try (DevToolsPage devTools = browser.attach(30_000))
             {
                 awaitPage(devTools, "String(window.ready === true)", "true"::equals, "the page's module");
                 devTools.evaluate("window.nextToken = '" + token(3_000) + "'; window.startStream(); 'started'");
@@ -104,7 +95,7 @@ class BrowserTokenExpiryIT
             }
             finally
             {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                browser.close();
             }
         }
     }

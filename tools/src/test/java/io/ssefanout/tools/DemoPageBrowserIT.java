@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DemoPageBrowserIT
 {
-    private static final Path CHROMIUM = Paths.get(System.getProperty("fanout.test.chromium", "/usr/bin/chromium"));
     private static final int SYMBOLS = 50;
 
     @TempDir
@@ -35,10 +34,10 @@ class DemoPageBrowserIT
     @Test
     void shouldOpenFullFromTheSnapshotStreamLiveAndSurviveARestart() throws Exception
     {
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium not installed at " + CHROMIUM);
+        assumeTrue(HeadlessChromium.isInstalled(), "Chromium not installed at " + HeadlessChromium.EXECUTABLE);
         final FanoutServer first = FanoutServer.launch(context(0));
         final int port = first.port();
-        Process browser = null;
+        HeadlessChromium browser = null;
         try
         {
             // every symbol ticks, then the feed stops: whatever the page shows next comes from the snapshot
@@ -49,16 +48,8 @@ class DemoPageBrowserIT
                     first.engine().counters().get(io.ssefanout.engine.EngineCounterDescriptor.FRAMES_APPENDED).get() > 2000,
                     "every symbol published");
             }
-            final Path profile = Files.createDirectory(dir.resolve("profile"));
-            browser = new ProcessBuilder(List.of(
-                CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--remote-debugging-port=0",
-                "http://127.0.0.1:" + port + "/"))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-            try (DevToolsPage page = DevToolsPage.attach(profile, 30_000))
+            browser = HeadlessChromium.open(dir, "http://127.0.0.1:" + port + "/");
+            try (DevToolsPage page = browser.attach(30_000))
             {
                 awaitPage(page, "document.querySelectorAll('#rows tr').length", n -> Integer.parseInt(n) == SYMBOLS,
                     "a full table from the snapshot, with the feed stopped");
@@ -92,7 +83,7 @@ class DemoPageBrowserIT
             first.close();
             if (null != browser)
             {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                browser.close();
             }
         }
     }
