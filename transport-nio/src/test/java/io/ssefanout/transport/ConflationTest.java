@@ -58,7 +58,7 @@ class ConflationTest
 
         final Map<Integer, Integer> latestRound = new HashMap<>();
         assertThat(slow.readUntil(() -> countWithRound(slow, lastRound) == TOPICS, 10_000))
-            .as("every topic's newest value arrives; %s", slow.eofReason).isTrue();
+            .as("every topic's newest value arrives; %s", stuckStream(slow, lastRound)).isTrue();
         long previousId = -1;
         int finalValues = 0;
         for (final EventStreamParser.Event event : slow.events())
@@ -107,7 +107,8 @@ class ConflationTest
         server = ServerFixture.start(dir.resolve("u" + unsentMax), ctx -> ctx.streams().conflateUnsentMax(unsentMax));
         stallAndPublish(30);
         ServerFixture.await(() -> counter(server, TransportCounterDescriptor.CONFLATED_FRAMES) > 0, 5000, "conflation");
-        assertThat(slow.readUntil(() -> countWithRound(slow, 29) == TOPICS, 10_000)).as(slow.eofReason).isTrue();
+        assertThat(slow.readUntil(() -> countWithRound(slow, 29) == TOPICS, 10_000))
+            .as("newest values of every topic; %s", stuckStream(slow, 29)).isTrue();
         final long written = slow.events().size();
         slow.close();
         healthy.close();
@@ -144,6 +145,27 @@ class ConflationTest
             assertThat(healthy.awaitEvents(published, 5000)).isTrue();
         }
         return published;
+    }
+
+    /**
+     * What a reader that never got every newest value did get, and what the server says it did: for a failure that
+     * shows up only under load.
+     */
+    private String stuckStream(final SseClient client, final int round)
+    {
+        final java.util.TreeMap<Integer, Integer> latest = new java.util.TreeMap<>();
+        for (final EventStreamParser.Event event : client.events())
+        {
+            final String[] parts = event.data.split(":");
+            latest.merge(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Math::max);
+        }
+        latest.values().removeIf(latestRound -> latestRound == round);
+        return "stream " + client.eofReason + ", " + client.events().size() + " events read, topics short of round " +
+            round + " (topic=latest round): " + latest + ", server conflated " +
+            counter(server, TransportCounterDescriptor.CONFLATED_FRAMES) + " frames, short writes " +
+            counter(server, TransportCounterDescriptor.SHORT_WRITES) + ", socket writes " +
+            counter(server, TransportCounterDescriptor.SOCKET_WRITES) + ", deliveries " +
+            counter(server, TransportCounterDescriptor.DELIVERIES);
     }
 
     private static long countWithRound(final SseClient client, final int round)
