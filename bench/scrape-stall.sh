@@ -4,6 +4,7 @@
 # /metrics is scraped every second for the whole run; alternating A and B, `fanout loadgen` from B's jar.
 #
 #   bench/scrape-stall.sh --a-jar OLD.jar --b-jar NEW.jar [--opts "-Dfanout.x=y"] [--repeat N] [--out DIR]
+#                         [--scrape-interval S]   (seconds between scrapes, default 1; 0: no scrapes, a plain A/B)
 #
 # A jar of an earlier commit: git worktree add /tmp/old REV && (cd /tmp/old && mvn -q -o package -DskipTests).
 # Server pinned to CPU 0, load generator and scraper to CPU 1, port 18083. Kept in DIR: results.jsonl (one line per
@@ -11,7 +12,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/bench/results/scrape-stall-$(date -u +%Y%m%d-%H%M%S)"
-a_jar="" b_jar="" opts="" repeat=2
+a_jar="" b_jar="" opts="" repeat=2 scrape_interval=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --a-jar) a_jar="$2"; shift 2;;
@@ -19,6 +20,7 @@ while [ $# -gt 0 ]; do
     --opts) opts="$2"; shift 2;;
     --repeat) repeat="$2"; shift 2;;
     --out) out="$2"; shift 2;;
+    --scrape-interval) scrape_interval="$2"; shift 2;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1 (--help lists them)" >&2; exit 2;;
   esac
@@ -32,7 +34,7 @@ work="$(mktemp -d /tmp/fanout-scrape.XXXXXX)"
   echo "kernel: $(uname -r)  cpus: $(nproc)  java: $(java -version 2>&1 | head -1)"
   echo "commit: $(cd "$repo" && git rev-parse --short HEAD)"
   echo "A: $a_jar  B: $b_jar  server options: ${opts:-(defaults)}"
-  echo "shape: md 2000 topics, 1000 subscribers x 20, 1000 events/s, Zipf 1.0, 5 s warm-up + 15 s; scrape every 1 s"
+  echo "shape: md 2000 topics, 1000 subscribers x 20, 1000 events/s, Zipf 1.0, 5 s warm-up + 15 s; scrape interval ${scrape_interval} s (0: none)"
 } > "$out/env.txt"
 
 . "$repo/bench/progress.sh"
@@ -47,8 +49,8 @@ for r in $(seq "$repeat"); do
       > "$out/raw/$variant-$r.server.log" 2>&1 &
     spid=$!
     for _ in $(seq 1 150); do (exec 3<> /dev/tcp/127.0.0.1/18083) 2> /dev/null && break; sleep 0.2; done
-    (for _ in $(seq 1 30); do
-       sleep 1
+    (for _ in $(seq 1 $((scrape_interval > 0 ? 30 / scrape_interval : 0))); do
+       sleep "$scrape_interval"
        echo "$variant $r $(taskset -c 1 curl -s -o /dev/null -w '%{time_total}' 127.0.0.1:18083/metrics)"
      done) >> "$out/scrapes.txt" &
     scraper=$!

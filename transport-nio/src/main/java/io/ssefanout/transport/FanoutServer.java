@@ -61,7 +61,8 @@ public final class FanoutServer implements AutoCloseable
             }
             final LatencyStats latencyStats = new LatencyStats(
                 io.ssefanout.engine.Subscription.highestTrackableLatencyNs(), engine.counters(), ctx.nanoClock());
-            scrapes = new ScrapeThread(new MetricsRenderer(engine, latencyStats), ctx.errorHandler());
+            scrapes = new ScrapeThread(
+                new MetricsRenderer(engine, latencyStats), latencyStats::collect, ctx.errorHandler());
             final ConnectionAdmission admission = new ConnectionAdmission(
                 ctx.connectionsMax(), ctx.connectionsPerAddressMax());
 

@@ -4,8 +4,6 @@ import io.ssefanout.codec.HttpRequestParser;
 import io.ssefanout.codec.SseFrameEncoder;
 import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.engine.LogReader;
-import io.ssefanout.engine.Subscription;
-import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -73,8 +71,7 @@ final class IoAgent implements Agent
     /** Read once per duty cycle; every room reads the cached value. */
     private final CachedNanoClock clock = new CachedNanoClock();
     private final DrainState drainState = new DrainState();
-    private final Histogram latencyHistogram;
-    private final LatencyStats latencyStats;
+    private final LatencyRecorder latencyRecorder;
     private final ResponseWriter response;
     private final TransportCounters counters;
     private final TopicSubscriberIndex index = new TopicSubscriberIndex();
@@ -116,8 +113,7 @@ final class IoAgent implements Agent
         this.admission = admission;
         this.selector = Selector.open();
         this.errorHandler = ctx.errorHandler();
-        this.latencyStats = latencyStats;
-        this.latencyHistogram = new Histogram(Subscription.highestTrackableLatencyNs(), 3);
+        this.latencyRecorder = latencyStats.newRecorder();
         this.passGapMaxNs = ctx.passGapMaxNs();
         this.useNativeSend = ctx.isNativeSendInUse();
         this.logReader = engine.newReader();
@@ -141,7 +137,7 @@ final class IoAgent implements Agent
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
         this.writer = new SubscriberWriter(
-            ctx, index, table, responder, counters, clock, latencyHistogram, logReader, throttled);
+            ctx, index, table, responder, counters, clock, latencyRecorder, logReader, throttled);
         this.subscriberWriter = writer::writeSubscriber;
         patterns.writeSoon(writer::addToBacklog);
         final PublishHandler publishHandler =
@@ -301,7 +297,7 @@ final class IoAgent implements Agent
         if (nowNs >= nextLatencyPublishNs)
         {
             nextLatencyPublishNs = nowNs + LATENCY_PUBLISH_INTERVAL_NS;
-            publishLatency();
+            latencyRecorder.handOver();
         }
         counters.flush();
         return workCount;
@@ -339,7 +335,7 @@ final class IoAgent implements Agent
         }
         CloseHelper.close(errorHandler, selector);
         counters.flush();
-        publishLatency();
+        latencyRecorder.handOver();
         response.free();
         adapter.close();
     }
@@ -464,15 +460,6 @@ final class IoAgent implements Agent
         catch (final IOException ex)
         {
             errorHandler.onError(ex);
-        }
-    }
-
-    private void publishLatency()
-    {
-        if (latencyHistogram.getTotalCount() > 0)
-        {
-            latencyStats.add(latencyHistogram);
-            latencyHistogram.reset();
         }
     }
 }

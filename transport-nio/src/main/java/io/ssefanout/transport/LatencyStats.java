@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ingest-to-write latency: since start (for the Prometheus histogram, cumulative and aggregatable across nodes) and
  * over a sliding window of the last minute (for exact quantiles that keep moving after a long uptime). Each I/O
- * agent records into its own plain {@link Histogram} (no atomics on the write path) and folds it in here on its
- * periodic sweep; a scrape copies what it needs. The window is kept as a running sum of its slots (a slot that
- * expires is subtracted), so that its percentiles can go to the counters file for {@code fanout stat} once a second
- * without merging six histograms each time.
+ * agent records into its own {@link LatencyRecorder} and hands intervals over; {@link #collect()} folds them here, on
+ * the scrape thread (every scrape and once a second), never on an I/O thread. The window is kept as a running sum of
+ * its slots (a slot that expires is subtracted), so that its percentiles go to the counters file for
+ * {@code fanout stat} once a second without merging six histograms each time.
  */
 final class LatencyStats
 {
@@ -27,6 +27,8 @@ final class LatencyStats
     private final Histogram window;
     private final Histogram[] slots = new Histogram[WINDOW_SLOTS];
     private final NanoClock nanoClock;
+    private final long highestTrackableValueNs;
+    private LatencyRecorder[] recorders = new LatencyRecorder[0];
     private final AtomicCounter p50Us;
     private final AtomicCounter p99Us;
     private final AtomicCounter p999Us;
@@ -43,6 +45,7 @@ final class LatencyStats
     LatencyStats(final long highestTrackableValueNs, final FanoutCounters counters, final NanoClock nanoClock)
     {
         this.nanoClock = nanoClock;
+        this.highestTrackableValueNs = highestTrackableValueNs;
         cumulative = new Histogram(highestTrackableValueNs, 3);
         window = new Histogram(highestTrackableValueNs, 3);
         for (int i = 0; i < WINDOW_SLOTS; i++)
@@ -59,15 +62,35 @@ final class LatencyStats
     }
 
     /**
-     * Fold an agent's interval in. Called by the agent, at most every sweep interval.
+     * A recorder for one I/O agent, folded by {@link #collect()} from now on. Control path.
      */
-    synchronized void add(final Histogram interval)
+    synchronized LatencyRecorder newRecorder()
+    {
+        final LatencyRecorder recorder = new LatencyRecorder(highestTrackableValueNs);
+        recorders = java.util.Arrays.copyOf(recorders, recorders.length + 1);
+        recorders[recorders.length - 1] = recorder;
+        return recorder;
+    }
+
+    /**
+     * Fold in what the agents handed over, and once a second put the window's percentiles in the counters. Not on an
+     * I/O thread.
+     */
+    synchronized void collect()
     {
         final long nowNs = nanoClock.nanoTime();
-        cumulative.add(interval);
         rotate(nowNs);
-        slots[currentSlot].add(interval);
-        window.add(interval);
+        for (final LatencyRecorder recorder : recorders)
+        {
+            final Histogram interval = recorder.take();
+            if (null != interval)
+            {
+                cumulative.add(interval);
+                slots[currentSlot].add(interval);
+                window.add(interval);
+                recorder.giveBack(interval);
+            }
+        }
         if (nowNs - nextCountersNs >= 0)
         {
             nextCountersNs = nowNs + COUNTERS_INTERVAL_NS;
@@ -83,6 +106,7 @@ final class LatencyStats
      */
     synchronized Histogram snapshot()
     {
+        collect();
         return cumulative.copy();
     }
 
@@ -91,7 +115,7 @@ final class LatencyStats
      */
     synchronized Histogram window()
     {
-        rotate(nanoClock.nanoTime());
+        collect();
         return window.copy();
     }
 

@@ -9,12 +9,14 @@ import java.util.concurrent.TimeUnit;
  * Renders {@code /metrics} away from the I/O agents. A scrape walks the latency histograms, the counters and the
  * JVM's MXBeans: about a millisecond warm and over a hundred while the JIT is cold, time an I/O thread would take
  * from every delivery queued behind it. The I/O agents queue scrapes here (the connection parked meanwhile); one
- * thread of its own, blocked while there is none, renders them in turn and hands each body back to its agent.
+ * thread of its own, waiting while there is none, renders them in turn and hands each body back to its agent. It
+ * also runs the housekeeping the agents must not do (folding their latency intervals) at least once a second.
  */
 final class ScrapeThread implements AutoCloseable
 {
     /** Scrapes waiting at once; past that a scrape is answered {@code 503} at once. */
     static final int QUEUE_CAPACITY = 64;
+    private static final long HOUSEKEEPING_INTERVAL_MS = 1000;
 
     /**
      * Where a rendered scrape goes; called on the scrape thread.
@@ -30,12 +32,18 @@ final class ScrapeThread implements AutoCloseable
 
     private final BlockingQueue<Rendered> scrapes = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final MetricsRenderer renderer;
+    private final Runnable housekeeping;
     private final org.agrona.ErrorHandler errorHandler;
     private final Thread thread;
 
-    ScrapeThread(final MetricsRenderer renderer, final org.agrona.ErrorHandler errorHandler)
+    /**
+     * @param housekeeping run before each scrape and at least once a second.
+     */
+    ScrapeThread(
+        final MetricsRenderer renderer, final Runnable housekeeping, final org.agrona.ErrorHandler errorHandler)
     {
         this.renderer = renderer;
+        this.housekeeping = housekeeping;
         this.errorHandler = errorHandler;
         this.thread = new Thread(this::run, "fanout-scrapes");
         thread.setDaemon(true);
@@ -72,7 +80,19 @@ final class ScrapeThread implements AutoCloseable
         {
             while (!Thread.currentThread().isInterrupted())
             {
-                render(scrapes.take());
+                final Rendered next = scrapes.poll(HOUSEKEEPING_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                try
+                {
+                    housekeeping.run();
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                }
+                if (null != next)
+                {
+                    render(next);
+                }
             }
         }
         catch (final InterruptedException ex)

@@ -7,7 +7,6 @@ import io.ssefanout.engine.Topic;
 import io.ssefanout.engine.LogReader;
 import io.ssefanout.engine.LogSegment;
 import io.ssefanout.engine.TopicFrameLog;
-import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -33,7 +32,7 @@ final class SubscriberWriter
     private final HttpResponder responder;
     private final TransportCounters counters;
     private final CachedNanoClock clock;
-    private final Histogram latencyHistogram;
+    private final LatencyRecorder latency;
     private final int slowConsumerUnsentMax;
     private final int writeMaxLength;
     private Connection[] backlog = new Connection[16];
@@ -61,7 +60,7 @@ final class SubscriberWriter
         final HttpResponder responder,
         final TransportCounters counters,
         final CachedNanoClock clock,
-        final Histogram latencyHistogram,
+        final LatencyRecorder latency,
         final LogReader logReader,
         final ThrottledStreams throttled)
     {
@@ -72,7 +71,7 @@ final class SubscriberWriter
         this.responder = responder;
         this.counters = counters;
         this.clock = clock;
-        this.latencyHistogram = latencyHistogram;
+        this.latency = latency;
         this.slowConsumerUnsentMax = ctx.streams().slowConsumerUnsentMax();
         this.writeMaxLength = ctx.writeMaxLength();
         this.gather = new GatheredWrite(writeMaxLength);
@@ -317,7 +316,7 @@ final class SubscriberWriter
         int result;
         do
         {
-            result = subscription.poll(gatherHandler, gather.remainingLength(), nowNs, latencyHistogram);
+            result = subscription.poll(gatherHandler, gather.remainingLength(), nowNs, latency.active());
             if (Subscription.POLL_SENT == result)
             {
                 onDelivered(connection, subscription.lastPollDeliveries());
@@ -348,7 +347,7 @@ final class SubscriberWriter
         final Subscription subscription = connection.subscription;
         writingConnection = connection;
         isSkipCompleted = false;
-        final int result = subscription.poll(plainRunHandler, writeMaxLength, clock.nanoTime(), latencyHistogram);
+        final int result = subscription.poll(plainRunHandler, writeMaxLength, clock.nanoTime(), latency.active());
         writingConnection = null;
         if (Subscription.POLL_SENT == result || Subscription.POLL_PARTIAL == result)
         {

@@ -153,7 +153,7 @@ class IoAgentTest
         engine = FanoutEngine.launch(ctx.engineContext());
         final LatencyStats latencyStats = new LatencyStats(
             Subscription.highestTrackableLatencyNs(), engine.counters(), nanoClock);
-        agent = new IoAgent(0, ctx, engine, latencyStats, scrapes = new ScrapeThread(new MetricsRenderer(engine, latencyStats), Throwable::printStackTrace),
+        agent = new IoAgent(0, ctx, engine, latencyStats, scrapes = new ScrapeThread(new MetricsRenderer(engine, latencyStats), latencyStats::collect, Throwable::printStackTrace),
             new ConnectionAdmission(100, 0));
         listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         client = SocketChannel.open(listener.getLocalAddress());

@@ -29,20 +29,24 @@ class LatencyStatsTest
     {
         clock.update(1_000_000_000L);
         final LatencyStats stats = new LatencyStats(HIGHEST_NS, counters, clock);
+        final LatencyRecorder agent = stats.newRecorder();
 
-        stats.add(interval(1000, TimeUnit.MICROSECONDS.toNanos(100), 10, TimeUnit.MILLISECONDS.toNanos(5)));
+        record(agent, 1000, TimeUnit.MICROSECONDS.toNanos(100));
+        record(agent, 10, TimeUnit.MILLISECONDS.toNanos(5));
+        assertThat(agent.handOver()).isTrue();
         assertThat(stats.window().getTotalCount()).isEqualTo(1010);
         assertThat(counter(TransportCounterDescriptor.LATENCY_WINDOW_P50_US)).isCloseTo(100, within(1L));
         assertThat(counter(TransportCounterDescriptor.LATENCY_WINDOW_P999_US)).isCloseTo(5000, within(5L));
         assertThat(counter(TransportCounterDescriptor.LATENCY_WINDOW_MAX_US)).isCloseTo(5000, within(5L));
 
         clock.advance(TimeUnit.SECONDS.toNanos(30));
-        stats.add(interval(1000, TimeUnit.MILLISECONDS.toNanos(1), 0, 0));
+        record(agent, 1000, TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(agent.handOver()).isTrue();
         assertThat(stats.window().getTotalCount()).isEqualTo(2010);
 
         // 65 s after the first interval: its slot has left the window, the second is all there is
         clock.advance(TimeUnit.SECONDS.toNanos(35));
-        stats.add(interval(0, 0, 0, 0));
+        stats.collect();
         final Histogram window = stats.window();
         assertThat(window.getTotalCount()).isEqualTo(1000);
         assertThat(counter(TransportCounterDescriptor.LATENCY_WINDOW_P50_US)).isCloseTo(1000, within(1L));
@@ -54,22 +58,37 @@ class LatencyStatsTest
         assertThat(stats.snapshot().getTotalCount()).isEqualTo(2010);
     }
 
+    @Test
+    void shouldKeepRecordingIntoTheSameIntervalUntilTheLastOneWasCollected()
+    {
+        final LatencyStats stats = new LatencyStats(HIGHEST_NS, counters, clock);
+        final LatencyRecorder first = stats.newRecorder();
+        final LatencyRecorder second = stats.newRecorder();
+        assertThat(first.handOver()).as("nothing recorded").isFalse();
+
+        record(first, 5, 1000);
+        assertThat(first.handOver()).isTrue();
+        record(first, 7, 1000);
+        assertThat(first.handOver()).as("the last interval is not collected yet").isFalse();
+        record(first, 11, 1000);
+        record(second, 13, 1000);
+        assertThat(second.handOver()).isTrue();
+
+        stats.collect();
+        assertThat(stats.snapshot().getTotalCount()).isEqualTo(5 + 13);
+        assertThat(first.handOver()).as("collected: the next one goes").isTrue();
+        stats.collect();
+        assertThat(stats.snapshot().getTotalCount()).as("nothing lost, nothing twice").isEqualTo(5 + 7 + 11 + 13);
+        assertThat(first.active().getTotalCount()).as("an empty histogram came back").isZero();
+    }
+
     private long counter(final TransportCounterDescriptor descriptor)
     {
         return counters.get(descriptor).get();
     }
 
-    private static Histogram interval(final int count, final long valueNs, final int slowCount, final long slowNs)
+    private static void record(final LatencyRecorder recorder, final int count, final long valueNs)
     {
-        final Histogram histogram = new Histogram(HIGHEST_NS, 3);
-        if (count > 0)
-        {
-            histogram.recordValueWithCount(valueNs, count);
-        }
-        if (slowCount > 0)
-        {
-            histogram.recordValueWithCount(slowNs, slowCount);
-        }
-        return histogram;
+        recorder.active().recordValueWithCount(valueNs, count);
     }
 }

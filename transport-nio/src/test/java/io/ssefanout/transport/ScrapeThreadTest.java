@@ -34,7 +34,7 @@ class ScrapeThreadTest
         engine = FanoutEngine.launch(new FanoutEngine.Context().dir(dir));
         final LatencyStats latency = new LatencyStats(
             Subscription.highestTrackableLatencyNs(), engine.counters(), System::nanoTime);
-        scrapes = new ScrapeThread(new MetricsRenderer(engine, latency), Throwable::printStackTrace);
+        scrapes = new ScrapeThread(new MetricsRenderer(engine, latency), latency::collect, Throwable::printStackTrace);
 
         final CompletableFuture<String> rendered = new CompletableFuture<>();
         assertThat(scrapes.offer(body -> rendered.complete(
