@@ -51,7 +51,7 @@ final class LatencyRecorder
     }
 
     /**
-     * Take the interval handed over, if any, fold it and give it back reset. The folding thread.
+     * The interval handed over, if any. The folding thread.
      *
      * @return the interval to fold, or null; {@link #giveBack(Histogram)} it once folded.
      */
@@ -61,6 +61,8 @@ final class LatencyRecorder
     }
 
     /**
+     * Give a folded interval back, reset, so the agent can hand over the next one. The folding thread.
+     *
      * @param interval what {@link #take()} returned, folded.
      */
     void giveBack(final Histogram interval)

@@ -1,5 +1,7 @@
 package io.ssefanout.transport;
 
+import org.agrona.ErrorHandler;
+
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -33,14 +35,14 @@ final class ScrapeThread implements AutoCloseable
     private final BlockingQueue<Rendered> scrapes = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final MetricsRenderer renderer;
     private final Runnable housekeeping;
-    private final org.agrona.ErrorHandler errorHandler;
+    private final ErrorHandler errorHandler;
     private final Thread thread;
 
     /**
      * @param housekeeping run before each scrape and at least once a second.
      */
     ScrapeThread(
-        final MetricsRenderer renderer, final Runnable housekeeping, final org.agrona.ErrorHandler errorHandler)
+        final MetricsRenderer renderer, final Runnable housekeeping, final ErrorHandler errorHandler)
     {
         this.renderer = renderer;
         this.housekeeping = housekeeping;
