@@ -1,20 +1,16 @@
 package io.ssefanout.dist;
 
+import io.ssefanout.testsupport.ListeningPort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DistributionIT
 {
-    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
 
     @TempDir
     Path dir;
@@ -53,7 +48,7 @@ class DistributionIT
             .directory(home.toFile()).redirectErrorStream(true).start();
         try
         {
-            final int port = awaitPort(server);
+            final int port = ListeningPort.await(server);
             try (Socket socket = new Socket())
             {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -79,37 +74,5 @@ class DistributionIT
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return output;
-    }
-
-    private static int awaitPort(final Process process) throws IOException
-    {
-        final BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while (null != (line = reader.readLine()))
-        {
-            final Matcher matcher = LISTENING.matcher(line);
-            if (matcher.find())
-            {
-                final Thread drain = new Thread(() ->
-                {
-                    try
-                    {
-                        while (null != reader.readLine())
-                        {
-                            Thread.onSpinWait();
-                        }
-                    }
-                    catch (final IOException ignore)
-                    {
-                        // ended
-                    }
-                }, "drain");
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        throw new IOException("the server exited before listening");
     }
 }

@@ -1,15 +1,12 @@
 package io.ssefanout.tools;
 
-import java.io.BufferedReader;
+import io.ssefanout.testsupport.ListeningPort;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code fanout} command as a real child process for the tests: on an ephemeral loopback port, with its own
@@ -17,7 +14,6 @@ import java.util.regex.Pattern;
  */
 final class FanoutProcess
 {
-    private static final Pattern LISTENING = Pattern.compile("listening on .*:(\\d+)");
 
     private FanoutProcess()
     {
@@ -63,35 +59,6 @@ final class FanoutProcess
      */
     static int awaitPort(final Process process) throws IOException
     {
-        final BufferedReader reader = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while (null != (line = reader.readLine()))
-        {
-            final Matcher matcher = LISTENING.matcher(line);
-            if (matcher.find())
-            {
-                final Thread drain = new Thread(() -> drain(reader), "drain-stdout");
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(matcher.group(1));
-            }
-        }
-        throw new IOException("fanout exited before listening");
-    }
-
-    private static void drain(final BufferedReader reader)
-    {
-        try
-        {
-            while (null != reader.readLine())
-            {
-                Thread.onSpinWait();
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the process ended and its stream closed
-        }
+        return ListeningPort.await(process);
     }
 }
