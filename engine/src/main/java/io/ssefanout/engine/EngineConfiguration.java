@@ -73,10 +73,14 @@ public final class EngineConfiguration
     /** Default wait strategy. */
     public static final String WAIT_STRATEGY_DEFAULT = "blocking";
 
-    /** Directory for the event id reservation file. */
+    /** Directory for the event id reservation file, the counters and the error log. */
     public static final String DIR_PROP_NAME = "fanout.dir";
-    /** Default directory. */
-    public static final String DIR_DEFAULT = Paths.get(System.getProperty("java.io.tmpdir"), "sse-fanout").toString();
+    /**
+     * Where the default directory is, as documented: an embedded engine's is {@code stateDirectory("embedded")}, the
+     * {@code fanout} command's {@code stateDirectory(PORT)}, so that it survives a reboot.
+     */
+    public static final String DIR_DEFAULT_DESCRIPTION =
+        "$XDG_STATE_HOME/sse-fanout/PORT, else ~/.local/state/sse-fanout/PORT (embedded: .../embedded)";
 
     /** Most topics that may exist. */
     public static final String TOPICS_MAX_PROP_NAME = "fanout.topics.max";
@@ -174,7 +178,8 @@ public final class EngineConfiguration
      */
     public static Path dir()
     {
-        return Paths.get(System.getProperty(DIR_PROP_NAME, DIR_DEFAULT));
+        final String dir = System.getProperty(DIR_PROP_NAME);
+        return null != dir ? Paths.get(dir) : stateDirectory("embedded");
     }
 
     /**
@@ -201,5 +206,29 @@ public final class EngineConfiguration
             case "busy-spin": return new BusySpinWaitStrategy();
             default: throw new IllegalArgumentException("unknown " + WAIT_STRATEGY_PROP_NAME + ": " + name);
         }
+    }
+
+    /**
+     * A directory for one instance's state that outlives a reboot and a cleaned temp folder (the id reservation must:
+     * see {@link EventIdSequence}): {@code $XDG_STATE_HOME/sse-fanout/INSTANCE}, else
+     * {@code ~/.local/state/sse-fanout/INSTANCE}; the temp folder only when there is no home.
+     *
+     * @param instance the instance's name within the user's state, e.g. its port.
+     * @return the directory, not created.
+     */
+    public static Path stateDirectory(final String instance)
+    {
+        final String xdgStateHome = System.getenv("XDG_STATE_HOME");
+        if (null != xdgStateHome && Paths.get(xdgStateHome).isAbsolute())
+        {
+            return Paths.get(xdgStateHome, "sse-fanout", instance);
+        }
+        final String home = System.getProperty("user.home");
+        if (null != home && !home.isEmpty() && !"?".equals(home))
+        {
+            return Paths.get(home, ".local", "state", "sse-fanout", instance);
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"),
+            "sse-fanout-" + System.getProperty("user.name", "user"), instance);
     }
 }

@@ -17,8 +17,13 @@ import java.util.Properties;
  * assigned, so that even after a crash the next run starts above every id handed out. The file is written on the
  * sequencer thread once per {@link #RESERVATION_BLOCK} ids.
  * <p>
- * {@link #historyFloorEventId()} is the highest id a previous run may have assigned; a client resuming from an id
- * below it may have missed events that are not retained here, and is told so.
+ * {@link #historyFloorEventId()} is the oldest resume point this run can serve without a gap. This run's history
+ * starts at {@code base}, and what an earlier run published is gone with it, so a resume point below {@code base}
+ * may have missed events and is told so ({@code reset}). The one exception is the id a clean shutdown recorded as
+ * its last: a client holding it has seen everything the previous run published, and no id between it and
+ * {@code base} was ever assigned. A fresh directory knows no previous run, and then every id below {@code base} is
+ * from another incarnation: {@code base} is at least the wall clock in microseconds, which ids (one per event)
+ * stay below unless a server sustained over a million events a second since its start.
  */
 public final class EventIdSequence
 {
@@ -68,19 +73,8 @@ public final class EventIdSequence
             throw new IllegalStateException("corrupt id file " + file, ex);
         }
 
-        if (cleanLastId >= 0)
-        {
-            historyFloorEventId = cleanLastId;
-        }
-        else if (reserved >= 0)
-        {
-            historyFloorEventId = reserved - 1;
-        }
-        else
-        {
-            historyFloorEventId = 0;
-        }
         base = Math.max(Math.max(reserved, cleanLastId + 1), Math.max(1, wallClockMicros));
+        historyFloorEventId = cleanLastId >= 0 ? cleanLastId : base;
         reservedUpTo = base + RESERVATION_BLOCK;
         write(reservedUpTo, -1);
     }
@@ -94,7 +88,8 @@ public final class EventIdSequence
     }
 
     /**
-     * @return highest id a previous run may have assigned, 0 when there was none.
+     * @return the oldest resume point served without {@code reset}: the previous run's clean-shutdown last id when
+     *         this directory recorded one, else {@code base}.
      */
     public long historyFloorEventId()
     {

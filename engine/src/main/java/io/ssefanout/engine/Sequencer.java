@@ -88,7 +88,8 @@ public final class Sequencer implements EventHandler<IngestEvent>
     }
 
     /**
-     * @return highest id a previous run may have assigned.
+     * @return the oldest resume point this run has every later event of (an older one may have missed events that
+     *         were never in this run's history).
      */
     public long historyFloorEventId()
     {

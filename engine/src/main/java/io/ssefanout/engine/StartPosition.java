@@ -27,6 +27,8 @@ final class StartPosition
 
         for (int i = 0; i < topicCount; i++)
         {
+            // a topic of this name that idle expiry forgot had events after the resume point: they are gone
+            isResetRequired |= lastEventId >= 0 && topics[i].forgottenEventId() > lastEventId;
             final TopicFrameLog log = topics[i].log();
             if (null == log)
             {

@@ -30,16 +30,18 @@ public final class Topic
     private final int id;
     private final String name;
     private final UnsafeBuffer nameBytes;
+    private final long forgottenEventId;
     private volatile TopicFrameLog log;
     @SuppressWarnings("unused")
     private volatile int subscriptions;
     /** Sequencer thread: when the topic last published, or when expiry first saw it idle. */
     long lastActiveNs;
 
-    Topic(final int id, final String name)
+    Topic(final int id, final String name, final long forgottenEventId)
     {
         this.id = id;
         this.name = name;
+        this.forgottenEventId = forgottenEventId;
         this.nameBytes = new UnsafeBuffer(name.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -57,6 +59,15 @@ public final class Topic
     public String name()
     {
         return name;
+    }
+
+    /**
+     * @return the newest event id an earlier topic of this name may have had before idle expiry forgot it, -1 if
+     *         none: a resume point before it may have missed events this topic never had.
+     */
+    public long forgottenEventId()
+    {
+        return forgottenEventId;
     }
 
     /**

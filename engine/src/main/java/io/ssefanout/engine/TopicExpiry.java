@@ -68,7 +68,7 @@ final class TopicExpiry
         }
         if (idleExpiryNs > 0 && nowNs - topic.lastActiveNs > idleExpiryNs && topic.tryExpire())
         {
-            registry.remove(topic);
+            registry.remove(topic, null == log ? -1 : log.newestEventId());
             if (null != log)
             {
                 log.releaseAll();

@@ -31,7 +31,8 @@ public final class TopicRegistry
     private volatile int liveCount;
     private int tombstoneCount;
     private volatile List<Consumer<Topic>> listeners = List.of();
-    private static final Topic TOMBSTONE = new Topic(-1, "");
+    private final ForgottenTopics forgotten = new ForgottenTopics();
+    private static final Topic TOMBSTONE = new Topic(-1, "", -1);
 
     /**
      * @param maxTopicCount most topics that may exist; creating one more fails.
@@ -206,17 +207,21 @@ public final class TopicRegistry
     }
 
     /**
-     * Forget a topic: later lookups of its name miss (and may create a new topic with a new id). Control path; the
-     * sequencer calls it for a topic it expired.
+     * Forget a topic: later lookups of its name miss (and may create a new topic with a new id, which remembers
+     * {@code newestEventId} as {@link Topic#forgottenEventId()}). Control path; the sequencer calls it for a topic it
+     * expired.
      *
-     * @param topic a topic of this registry.
+     * @param topic         a topic of this registry.
+     * @param newestEventId id of the topic's newest event, -1 if it had none.
      */
-    public synchronized void remove(final Topic topic)
+    public synchronized void remove(final Topic topic, final long newestEventId)
     {
         final Topic[] table = this.table;
         final int mask = table.length - 1;
         final DirectBuffer name = topic.nameBytes();
-        int slot = hash(name, 0, name.capacity()) & mask;
+        final int nameHash = hash(name, 0, name.capacity());
+        forgotten.record(nameHash, Math.max(newestEventId, topic.forgottenEventId()));
+        int slot = nameHash & mask;
         while (null != table[slot])
         {
             if (table[slot] == topic)
@@ -263,7 +268,7 @@ public final class TopicRegistry
             return null;
         }
 
-        final Topic topic = new Topic(n, name);
+        final Topic topic = new Topic(n, name, forgotten.newestEventId(hash(nameBuffer, 0, bytes.length)));
         Topic[] byId = topicsById;
         if (n == byId.length)
         {

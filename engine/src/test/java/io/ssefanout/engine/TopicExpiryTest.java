@@ -72,6 +72,47 @@ class TopicExpiryTest
         }
     }
 
+    @Test
+    void shouldResetAResumeFromBeforeATopicWasForgottenAndCreatedAgain()
+    {
+        clock.update(TimeUnit.SECONDS.toNanos(1000));
+        final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir).chunked(false).nanoClock(clock)
+            .topicIdleExpiryNs(TimeUnit.SECONDS.toNanos(15));
+        try (FanoutEngine engine = FanoutEngine.launch(ctx))
+        {
+            final Topic t = engine.topic("t");
+            final long v1 = publish(engine, t, "v1");
+            publish(engine, t, "v2");
+            final long v3 = publish(engine, t, "v3");
+            awaitSequenced(engine, v3);
+            maintain(engine);
+            clock.advance(TimeUnit.SECONDS.toNanos(20));
+            maintain(engine);
+            assertThat(t.isExpired()).isTrue();
+
+            final Subscription beforeAnyNewEvent = engine.subscribe(new Topic[]{ engine.topic("t") }, v1);
+            assertThat(beforeAnyNewEvent.isResetRequired()).as("v2 and v3 went with the forgotten topic").isTrue();
+            assertThat(beforeAnyNewEvent.resetFromEventId()).isEqualTo(v1);
+            beforeAnyNewEvent.close();
+
+            final long fresh = publish(engine, engine.topic("t"), "NEW");
+            awaitSequenced(engine, fresh);
+            final Subscription fromV1 = engine.subscribe(new Topic[]{ engine.topic("t") }, v1);
+            assertThat(fromV1.isResetRequired()).as("the new topic's log does not know v2 and v3").isTrue();
+            assertThat(consumeAll(fromV1)).isEqualTo(1);
+            fromV1.close();
+
+            final Subscription fromV3 = engine.subscribe(new Topic[]{ engine.topic("t") }, v3);
+            assertThat(fromV3.isResetRequired()).as("v3 was the forgotten topic's newest: nothing missed").isFalse();
+            assertThat(consumeAll(fromV3)).isEqualTo(1);
+            fromV3.close();
+
+            final Subscription otherTopic = engine.subscribe(new Topic[]{ engine.topic("never-forgotten") }, v1);
+            assertThat(otherTopic.isResetRequired()).as("a topic nobody forgot").isFalse();
+            otherTopic.close();
+        }
+    }
+
     private static void maintain(final FanoutEngine engine)
     {
         final long before = engine.sequencer().publishedEventId();

@@ -62,7 +62,7 @@ class TopicRegistryTest
         }
         for (int i = 0; i < 5_000; i += 2)
         {
-            registry.remove(created.get(i));
+            registry.remove(created.get(i), -1);
         }
         assertThat(registry.count()).isEqualTo(2_500);
         assertThat(registry.idCount()).isEqualTo(5_000);

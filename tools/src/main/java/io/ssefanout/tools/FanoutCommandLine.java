@@ -1,5 +1,6 @@
 package io.ssefanout.tools;
 
+import io.ssefanout.engine.EngineConfiguration;
 import io.ssefanout.transport.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -292,7 +293,8 @@ final class FanoutCommandLine
         applyOptions(parsed, sources);
         if (null == System.getProperty("fanout.dir"))
         {
-            // one directory per user and instance: two servers never share id reservations (the engine locks it)
+            // one directory per user and port, kept across reboots: two servers never share id reservations (the
+            // engine locks it), and a restart knows which resume points the previous run could still have served
             System.setProperty("fanout.dir",
                 defaultDir(org.agrona.SystemUtil.getSizeAsInt("fanout.port", 8080)).toString());
             sources.onDerived("fanout.dir", "default: per user and port");
@@ -305,8 +307,7 @@ final class FanoutCommandLine
      */
     static Path defaultDir(final int port)
     {
-        return Path.of(System.getProperty("java.io.tmpdir"),
-            "sse-fanout-" + System.getProperty("user.name", "user") + "-" + port);
+        return EngineConfiguration.stateDirectory(Integer.toString(port));
     }
 
     private static void applyOptions(final ParseResult parsed, final ConfigSources sources)

@@ -113,6 +113,10 @@ final class ServerSettings
             "# this file, in that order. `fanout server --help` and README.md describe each setting.\n");
         for (final Setting setting : all())
         {
+            if (EngineConfiguration.DIR_PROP_NAME.equals(setting.property()))
+            {
+                out.append('\n').append("# default: ").append(EngineConfiguration.DIR_DEFAULT_DESCRIPTION);
+            }
             out.append('\n').append("#").append(setting.property()).append('=')
                 .append(null == setting.defaultValue() ? "" : setting.defaultValue()).append('\n');
         }

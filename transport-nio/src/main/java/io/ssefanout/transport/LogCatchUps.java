@@ -76,6 +76,7 @@ final class LogCatchUps
         long completeAfter = engine.sequencer().historyFloorEventId();
         for (final Topic topic : topics)
         {
+            completeAfter = Math.max(completeAfter, topic.forgottenEventId());
             final TopicFrameLog log = topic.log();
             if (null != log)
             {

@@ -196,6 +196,30 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldSignalResetForResumePointFromAnIncarnationWhoseDirectoryIsGone() throws IOException
+    {
+        start(ctx -> { });
+        final long firstId = publish(server, "t", "a");
+        publish(server, "t", "b");
+        server.close();
+        server = null;
+
+        server = ServerFixture.start(dir.resolve("fresh"), ctx -> { });
+        final long afterRestart = publish(server, "t", "c");
+
+        final SseClient behind = subscribe("/sse/t", "Last-Event-ID: " + firstId);
+        assertThat(behind.awaitEvents(2, 5000)).isTrue();
+        assertThat(behind.events().get(0).type).as("b is gone with the first run: never a silent gap").isEqualTo("reset");
+        assertThat(behind.events().get(1).data).isEqualTo("c");
+        assertThat(behind.events().get(1).lastEventId).isEqualTo(Long.toString(afterRestart));
+
+        final SseClient current = subscribe("/sse/t", "Last-Event-ID: " + afterRestart);
+        publish(server, "t", "d");
+        assertThat(current.awaitEvents(1, 5000)).isTrue();
+        assertThat(current.events().get(0).data).as("an id of this run resumes as before").isEqualTo("d");
+    }
+
+    @Test
     void shouldNotDelayHealthySubscriberWhenAnotherNeverReadsAndDisconnectIt() throws IOException
     {
         start(ctx -> ctx.engineContext().historyBytes(128 * 1024).historyEvents(512).payloadMaxLength(4096));
