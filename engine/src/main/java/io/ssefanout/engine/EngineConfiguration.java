@@ -38,12 +38,17 @@ public final class EngineConfiguration
     public static final long LOG_MEMORY_MAX_DEFAULT = 128L * 1024 * 1024;
 
     /**
-     * Who runs the sequencer: {@code dedicated} (its own thread) or {@code shared} (inside the one I/O agent's duty
-     * cycle; the embedder of a bare engine then calls {@link FanoutEngine#pollIngest()}).
+     * Who runs the sequencer: {@code dedicated} (its own thread), {@code shared} (inside the one I/O agent's duty
+     * cycle; the embedder of a bare engine then calls {@link FanoutEngine#pollIngest()}), or {@code auto}: a server
+     * with one I/O thread on a JVM that may use one CPU shares it (a thread of its own could only take turns with
+     * the I/O thread, at the cost of a hand-off per publish), anything else gets the dedicated thread; a bare engine
+     * always does.
      */
     public static final String THREADING_MODE_PROP_NAME = "fanout.threading.mode";
-    /** Default threading mode: measured no better shared on two cores (BENCHMARKS.md), so the overlap stays. */
-    public static final String THREADING_MODE_DEFAULT = "dedicated";
+    /** Default threading mode. */
+    public static final String THREADING_MODE_DEFAULT = "auto";
+    /** The threading mode's name that lets the server choose by the CPUs it may use. */
+    public static final String THREADING_MODE_AUTO = "auto";
 
     /** A topic with no subscription, no history and nothing published for this long is forgotten; 0 never. */
     public static final String TOPIC_IDLE_EXPIRY_PROP_NAME = "fanout.topic.idle.expiry";

@@ -319,6 +319,25 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
+     * Ask the sequencer for a bounded slice of maintenance that takes no event id: it runs at the end of the next
+     * batch of events (shared mode: at the next {@link #pollIngest()} that finds the ring empty). Only when no batch
+     * has run it for {@code idleNs} (the ring is idle, nothing is being assigned ids) does a request enter the ring as
+     * {@link #requestMaintenance()} does, so ids stay consecutive while events flow. The server asks several times a
+     * second. Any thread.
+     *
+     * @param idleNs how long without a slice before the request goes through the ring.
+     */
+    public void requestMaintenanceSlice(final long idleNs)
+    {
+        final boolean wasDue = sequencer.isMaintenanceSliceDue();
+        sequencer.requestMaintenanceSlice();
+        if (null == poller && wasDue && ctx.nanoClock().nanoTime() - sequencer.lastMaintenanceNs() > idleNs)
+        {
+            ingest.requestMaintenance();
+        }
+    }
+
+    /**
      * Shared threading mode: sequence every event waiting in the ring, on the caller's thread (the I/O agent's duty
      * cycle). The sequencer's wake listeners run at the end of the batch as usual. Returns at once in dedicated mode.
      *
@@ -334,6 +353,11 @@ public final class FanoutEngine implements AutoCloseable
         try
         {
             poller.poll(pollHandler);
+            if (0 == polledCount && sequencer.isMaintenanceSliceDue())
+            {
+                // the ring is empty and this thread is the sequencer: the slice runs here, taking no id
+                sequencer.runMaintenanceSlice(ctx.nanoClock().nanoTime());
+            }
         }
         catch (final Exception ex)
         {
@@ -642,12 +666,14 @@ public final class FanoutEngine implements AutoCloseable
             requirePowerOfTwo(EngineConfiguration.RING_SIZE_PROP_NAME, ringSize);
             try
             {
-                threadingMode = ThreadingMode.of(threadingModeName);
+                // a bare engine has nobody to poll its ring: auto means a thread of its own
+                threadingMode = EngineConfiguration.THREADING_MODE_AUTO.equalsIgnoreCase(threadingModeName) ?
+                    ThreadingMode.DEDICATED : ThreadingMode.of(threadingModeName);
             }
             catch (final IllegalArgumentException ex)
             {
                 throw new ConfigurationException(EngineConfiguration.THREADING_MODE_PROP_NAME, threadingModeName,
-                    "must be dedicated or shared");
+                    "must be auto, dedicated or shared");
             }
             requirePowerOfTwo(EngineConfiguration.LOG_SEGMENT_LENGTH_PROP_NAME, logSegmentLength);
             if (logSegmentLength < 4096 || logSegmentLength > 1 << 30)
@@ -802,7 +828,7 @@ public final class FanoutEngine implements AutoCloseable
         }
 
         /**
-         * @return the threading mode as given: {@code dedicated} or {@code shared}.
+         * @return the threading mode as given: {@code auto}, {@code dedicated} or {@code shared}.
          */
         public String threadingModeName()
         {
@@ -818,7 +844,7 @@ public final class FanoutEngine implements AutoCloseable
         }
 
         /**
-         * @param threadingMode {@code dedicated} or {@code shared}.
+         * @param threadingMode {@code auto}, {@code dedicated} or {@code shared}.
          * @return this.
          */
         public Context threadingMode(final String threadingMode)

@@ -43,6 +43,10 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private volatile long externalFloorEventId = Long.MAX_VALUE;
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private TopicExpiry topicExpiry;
+    /** Set by any thread, taken by the sequencer at the end of a batch: a maintenance slice that takes no event id. */
+    private volatile boolean isSliceDue;
+    /** Sequencer thread writes: ingest-clock time of the last maintenance slice or sweep. */
+    private volatile long lastMaintenanceNs;
     private volatile Runnable[] wakeListeners = new Runnable[0];
 
     @SuppressWarnings("unused")
@@ -182,6 +186,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
         {
             event.isMaintenance = false;
             topicExpiry.sweep(event.ingestTimeNs);
+            lastMaintenanceNs = event.ingestTimeNs;
         }
         else if (null != topic && topic.isExpired())
         {
@@ -223,12 +228,52 @@ public final class Sequencer implements EventHandler<IngestEvent>
 
         if (endOfBatch)
         {
+            if (isSliceDue)
+            {
+                runMaintenanceSlice(event.ingestTimeNs);
+            }
             final Runnable[] listeners = wakeListeners;
             for (int i = 0; i < listeners.length; i++)
             {
                 listeners[i].run();
             }
         }
+    }
+
+    /**
+     * Ask for a maintenance slice at the end of the next batch: no ring slot, so no event id. Any thread.
+     */
+    void requestMaintenanceSlice()
+    {
+        isSliceDue = true;
+    }
+
+    /**
+     * @return whether a requested slice has not run yet.
+     */
+    boolean isMaintenanceSliceDue()
+    {
+        return isSliceDue;
+    }
+
+    /**
+     * @return ingest-clock time of the last maintenance slice or sweep, 0 before the first.
+     */
+    long lastMaintenanceNs()
+    {
+        return lastMaintenanceNs;
+    }
+
+    /**
+     * Look after the next slice of topics. Sequencer thread (in shared mode, the I/O agent between polls).
+     *
+     * @param nowNs the clock of ingest times.
+     */
+    void runMaintenanceSlice(final long nowNs)
+    {
+        isSliceDue = false;
+        topicExpiry.sweep(nowNs, TopicExpiry.SLICE_LENGTH);
+        lastMaintenanceNs = nowNs;
     }
 
     private void encode(final IngestEvent event, final long eventId, final UnsafeBuffer buffer, final int offset)

@@ -12,8 +12,13 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class TopicExpiry
 {
-    /** Topics looked at per maintenance event: a million topics are all seen every few minutes at one a second. */
+    /** Topics looked at per maintenance event in the ring: a whole sweep of a small registry at once. */
     static final int SWEEP_LENGTH = 8192;
+    /**
+     * Topics looked at per slice at the end of a batch: a slice costs tens of microseconds, not a whole sweep's
+     * milliseconds, and eight a second still see a million topics every two minutes.
+     */
+    static final int SLICE_LENGTH = 1024;
 
     private final TopicRegistry registry;
     private final FrameLogAllocator allocator;
@@ -40,8 +45,19 @@ final class TopicExpiry
      */
     void sweep(final long nowNs)
     {
+        sweep(nowNs, SWEEP_LENGTH);
+    }
+
+    /**
+     * Look at the next {@code length} topics. Sequencer thread.
+     *
+     * @param nowNs  the clock of ingest times.
+     * @param length most topics to look at.
+     */
+    void sweep(final long nowNs, final int length)
+    {
         final int idCount = registry.idCount();
-        for (int i = 0; i < SWEEP_LENGTH && i < idCount; i++)
+        for (int i = 0; i < length && i < idCount; i++)
         {
             if (nextId >= idCount)
             {

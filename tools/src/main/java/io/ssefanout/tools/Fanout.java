@@ -2,6 +2,8 @@ package io.ssefanout.tools;
 
 import io.ssefanout.cluster.KafkaClusterNode;
 import io.ssefanout.transport.FanoutServer;
+import io.ssefanout.transport.ServerWarmup;
+import io.ssefanout.transport.TransportConfiguration;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.io.IOException;
@@ -54,6 +56,12 @@ public final class Fanout
 
     private static void runServer(final boolean withDemoFeed) throws IOException
     {
+        final long warmupNs = TransportConfiguration.warmupNs();
+        if (warmupNs > 0)
+        {
+            // before the real server exists: its port opens only once the hot paths are compiled
+            System.out.println(ServerWarmup.run(warmupNs));
+        }
         final FanoutServer.Context ctx = new FanoutServer.Context();
         if (withDemoFeed)
         {
@@ -70,7 +78,9 @@ public final class Fanout
             {
                 final int port = null == node ? server.port() : node.server().port();
                 System.out.println("SSE Fanout listening on " + ctx.bindAddress() + ":" + port +
-                    " (io threads " + ctx.ioThreads() + ", idle " + ctx.ioIdleStrategy() + ", frames written with " +
+                    " (io threads " + ctx.ioThreads() + ", sequencer " +
+                    ctx.engineContext().threadingMode().name().toLowerCase(java.util.Locale.ROOT) +
+                    ", idle " + ctx.ioIdleStrategy() + ", frames written with " +
                     ctx.writePath() + ")");
                 if (null != node)
                 {

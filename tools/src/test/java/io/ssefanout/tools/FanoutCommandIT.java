@@ -65,6 +65,62 @@ class FanoutCommandIT
     }
 
     @Test
+    void shouldWarmUpBeforeListeningLeavingNothingBehindAndShareTheSequencerOnOneCpu() throws Exception
+    {
+        final List<String> oneCpu = startAndReadUntilListening(1, "fanout.warmup=500ms");
+        final String listening = oneCpu.get(oneCpu.size() - 1);
+        assertThat(oneCpu).as("the warm-up ran before the port opened")
+            .anyMatch(line -> line.startsWith("warmed up in ") && line.contains("publishes to 200 topics"));
+        assertThat(listening).contains("sequencer shared");
+        final int port = Integer.parseInt(listening.replaceAll(".*listening on [^:]*:(\\d+).*", "$1"));
+        final String metrics = request(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 5000);
+        assertThat(metrics).as("nothing of the throwaway server reached the real one")
+            .contains("\nfanout_topics 0\n", "\nfanout_events_published_total 0\n");
+        final String published = request(port,
+            "POST /publish/t HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx", 5000);
+        assertThat(published).startsWith("HTTP/1.1 200");
+        servers.forEach(Process::destroy);
+
+        final List<String> twoCpus = startAndReadUntilListening(2, "fanout.warmup=0");
+        assertThat(twoCpus).noneMatch(line -> line.startsWith("warmed up"));
+        assertThat(twoCpus.get(twoCpus.size() - 1)).contains("sequencer dedicated");
+    }
+
+    private final List<Process> servers = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stopServers()
+    {
+        servers.forEach(Process::destroyForcibly);
+    }
+
+    /**
+     * Start {@code fanout server} on a JVM that may use {@code cpus} CPUs.
+     *
+     * @return its output lines up to and including the one that says where it listens.
+     */
+    private List<String> startAndReadUntilListening(final int cpus, final String... properties) throws IOException
+    {
+        final ProcessBuilder builder = FanoutProcess.builder(dir.resolve("cpus" + cpus), List.of(properties), "server");
+        builder.command().add(1, "-XX:ActiveProcessorCount=" + cpus);
+        final Process process = builder.start();
+        servers.add(process);
+        final java.io.BufferedReader reader = new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final List<String> lines = new java.util.ArrayList<>();
+        String line;
+        while (null != (line = reader.readLine()))
+        {
+            lines.add(line);
+            if (line.contains("listening on "))
+            {
+                return lines;
+            }
+        }
+        throw new IOException("the server ended before listening: " + lines);
+    }
+
+    @Test
     void shouldAnswerHelpAndVersionAndRefuseMistakesWithExitTwoAndNoStackTrace() throws Exception
     {
         assertThat(run("--version")).startsWith("0:fanout ").contains("(commit ");

@@ -41,6 +41,8 @@ final class FanoutProcess
         command.add("-Dfanout.port=0");
         command.add("-Dfanout.bind.address=127.0.0.1");
         command.add("-Dfanout.dir=" + dir);
+        // the tests start many servers: no warm-up unless a test asks for one (a later -D wins)
+        command.add("-Dfanout.warmup=0");
         for (final String property : properties)
         {
             command.add("-D" + property);

@@ -328,6 +328,12 @@ public final class FanoutServer implements AutoCloseable
             final boolean isEngineConcludedHere = !engineContext.isConcluded();
             if (isEngineConcludedHere)
             {
+                if (EngineConfiguration.THREADING_MODE_AUTO.equalsIgnoreCase(engineContext.threadingModeName()))
+                {
+                    // on one CPU a sequencer thread could only take turns with the I/O thread: share that one
+                    engineContext.threadingMode(
+                        1 == ioThreads && 1 == Runtime.getRuntime().availableProcessors() ? "shared" : "dedicated");
+                }
                 engineContext.conclude();
             }
             try

@@ -55,7 +55,10 @@ final class IoAgent implements Agent
         }
     }
 
-    private static final long MAINTENANCE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Maintenance slices asked for per second: eight slices of the registry, each small. */
+    private static final long MAINTENANCE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(125);
+    /** With no batch to run a slice at for this long, the request goes through the ring (and takes an id). */
+    private static final long MAINTENANCE_IDLE_NS = TimeUnit.SECONDS.toNanos(1);
     private final String roleName;
     private final FanoutServer.Context ctx;
     private final Selector selector;
@@ -290,9 +293,10 @@ final class IoAgent implements Agent
         }
         if (isMaintainer && nowNs >= nextMaintenanceNs)
         {
-            // once a second the sequencer looks after a slice of the topics (idle history, unused topics)
+            // the sequencer looks after a small slice of the topics (idle history, unused topics) at the end of a
+            // batch, so maintenance neither stalls a burst nor takes an event id while events flow
             nextMaintenanceNs = nowNs + MAINTENANCE_INTERVAL_NS;
-            engine.requestMaintenance();
+            engine.requestMaintenanceSlice(MAINTENANCE_IDLE_NS);
         }
         if (nowNs >= nextLatencyPublishNs)
         {

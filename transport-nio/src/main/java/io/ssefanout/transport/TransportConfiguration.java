@@ -110,6 +110,14 @@ public final class TransportConfiguration
     public static final long PASS_GAP_MAX_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(1000);
 
     /**
+     * How long the {@code fanout} command runs traffic through a throwaway server before the real one takes the port
+     * ({@link ServerWarmup}), so a freshly started server's first subscribers do not wait on the JIT; 0 turns it off.
+     */
+    public static final String WARMUP_PROP_NAME = "fanout.warmup";
+    /** Default warm-up: long enough on one CPU for the hot paths to reach the optimising compiler. */
+    public static final long WARMUP_DEFAULT_NS = TimeUnit.SECONDS.toNanos(3);
+
+    /**
      * Write frames with {@code send(2)} through the bundled JNI library when it loads (Linux x86-64, and
      * {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}); otherwise, or when false, through NIO.
      */
@@ -296,6 +304,14 @@ public final class TransportConfiguration
     public static long passGapMaxNs()
     {
         return SystemUtil.getDurationInNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
+    }
+
+    /**
+     * @return {@link #WARMUP_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long warmupNs()
+    {
+        return SystemUtil.getDurationInNanos(WARMUP_PROP_NAME, WARMUP_DEFAULT_NS);
     }
 
     /**

@@ -195,6 +195,34 @@ class FanoutServerTest
         assertThat(behind.events().get(1).data).isEqualTo("after restart");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "dedicated", "shared" })
+    void shouldKeepIdsConsecutiveWhileMaintenanceSlicesForgetIdleTopics(final String threadingMode)
+    {
+        start(ctx -> ctx.engineContext().threadingMode(threadingMode).topicIdleExpiryNs(TimeUnit.MILLISECONDS.toNanos(300)));
+        publish(server, "idle", "forgotten after 300 ms");
+        final long startNs = System.nanoTime();
+        long previous = publish(server, "busy", "first");
+        int published = 1;
+        // several maintenance periods (8 a second), 10,000 events, and the idle topic forgotten meanwhile
+        while (published < 10_000 || System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(1) ||
+            0 == counter(server, EngineCounterDescriptor.TOPICS_EXPIRED))
+        {
+            assertThat(System.nanoTime() - startNs).as("idle topic forgotten in time")
+                .isLessThan(TimeUnit.SECONDS.toNanos(20));
+            final long id = publish(server, "busy", "event " + published);
+            assertThat(id).as("event %d", published).isEqualTo(previous + 1);
+            previous = id;
+            published++;
+            if (0 == published % 100)
+            {
+                final long sequenced = id;
+                await(() -> server.engine().sequencer().publishedEventId() >= sequenced, 5000, "sequenced");
+            }
+        }
+        assertThat(counter(server, EngineCounterDescriptor.TOPICS_EXPIRED)).isEqualTo(1);
+    }
+
     @Test
     void shouldSignalResetForResumePointFromAnIncarnationWhoseDirectoryIsGone() throws IOException
     {
