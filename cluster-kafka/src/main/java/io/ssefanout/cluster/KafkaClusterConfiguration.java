@@ -1,5 +1,6 @@
 package io.ssefanout.cluster;
 
+import io.ssefanout.engine.Durations;
 import org.agrona.SystemUtil;
 
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,7 @@ public final class KafkaClusterConfiguration
      */
     public static long publishTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(PUBLISH_TIMEOUT_PROP_NAME, PUBLISH_TIMEOUT_DEFAULT_NS);
+        return Durations.propertyNanos(PUBLISH_TIMEOUT_PROP_NAME, PUBLISH_TIMEOUT_DEFAULT_NS);
     }
 
     /**
@@ -94,6 +95,6 @@ public final class KafkaClusterConfiguration
      */
     public static long startTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
+        return Durations.propertyNanos(START_TIMEOUT_PROP_NAME, START_TIMEOUT_DEFAULT_NS);
     }
 }

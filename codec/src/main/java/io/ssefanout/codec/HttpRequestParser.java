@@ -546,6 +546,12 @@ public final class HttpRequestParser
         }
         else if (HttpAscii.equalsIgnoreCase(buffer, start, nameLength, "authorization"))
         {
+            if (authorizationLength >= 0)
+            {
+                // one credential per request: which of two would be checked is not for the server to guess
+                fail(HttpStatus.BAD_REQUEST, "repeated Authorization header");
+                return false;
+            }
             authorizationOffset = valueStart;
             authorizationLength = valueLength;
         }

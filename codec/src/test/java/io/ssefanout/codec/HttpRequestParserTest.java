@@ -135,6 +135,8 @@ class HttpRequestParserTest
         "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
         "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked, identity\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
         "POST /p HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding:\\r\\n\\r\\n|501|only the chunked transfer coding is supported",
+        "GET /p HTTP/1.1\\r\\nHost: a\\r\\nAuthorization: Bearer x\\r\\nauthorization: Bearer y\\r\\n\\r\\n|400|repeated Authorization header",
+        "GET /p HTTP/1.1\\r\\nHost: a\\r\\nAuthorization:\\r\\nAuthorization: Bearer y\\r\\n\\r\\n|400|repeated Authorization header",
     })
     void shouldRefuseAmbiguousFramingAndHost(final String request, final int status, final String reason)
     {

@@ -133,7 +133,7 @@ public final class EngineConfiguration
      */
     public static long topicIdleExpiryNs()
     {
-        return SystemUtil.getDurationInNanos(TOPIC_IDLE_EXPIRY_PROP_NAME, TOPIC_IDLE_EXPIRY_DEFAULT_NS);
+        return Durations.propertyNanos(TOPIC_IDLE_EXPIRY_PROP_NAME, TOPIC_IDLE_EXPIRY_DEFAULT_NS);
     }
 
     /**
@@ -157,7 +157,7 @@ public final class EngineConfiguration
      */
     public static long historyAgeNs()
     {
-        return SystemUtil.getDurationInNanos(HISTORY_AGE_PROP_NAME, HISTORY_AGE_DEFAULT_NS);
+        return Durations.propertyNanos(HISTORY_AGE_PROP_NAME, HISTORY_AGE_DEFAULT_NS);
     }
 
     /**

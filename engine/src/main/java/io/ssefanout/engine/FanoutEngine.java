@@ -367,6 +367,19 @@ public final class FanoutEngine implements AutoCloseable
     }
 
     /**
+     * Would the ring take {@code events} more now? A publisher asks before it creates topics for them, so that a
+     * publish refused as ring-full creates no topic (another publisher may still take the room meanwhile: then the
+     * publish is refused all the same, and only that race can leave a topic behind). Any thread.
+     *
+     * @param events how many events.
+     * @return true if there is room for them at this moment; else they are counted as refused, ring full.
+     */
+    public boolean hasIngestCapacity(final int events)
+    {
+        return ingest.hasCapacity(events);
+    }
+
+    /**
      * @return true while events claimed in the ring have not been sequenced yet. Any thread.
      */
     public boolean hasIngestPending()

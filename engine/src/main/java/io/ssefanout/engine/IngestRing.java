@@ -165,6 +165,19 @@ final class IngestRing
      *
      * @return the last slot's sequence, {@link FanoutEngine#CLOSED} or {@link FanoutEngine#RING_FULL}.
      */
+    /**
+     * @return true if {@code count} slots are free now; else the events count as refused, ring full.
+     */
+    boolean hasCapacity(final int count)
+    {
+        if (ringBuffer.hasAvailableCapacity(count))
+        {
+            return true;
+        }
+        eventsRejectedRingFull.getAndAdd(count);
+        return false;
+    }
+
     private long claim(final int count)
     {
         if (!isAcceptingPublishes)

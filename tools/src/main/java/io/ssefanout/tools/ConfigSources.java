@@ -14,19 +14,29 @@ import java.util.Properties;
 /**
  * Where the server's settings come from, lowest precedence first: properties files ({@code --config FILE}, in the
  * order given), environment variables ({@code FANOUT_HTTP_REQUEST_TIMEOUT} is {@code fanout.http.request.timeout};
- * {@code FANOUT_JVM_OPTS} and {@code FANOUT_HOME} belong to the launch scripts), system properties ({@code -Dfanout.port=...}), then
- * command-line options. Every {@code fanout.*} key from any of them must be a known setting, else start-up fails
- * naming the closest one; every value is checked by its kind. The winners become system properties, which the
- * configuration classes read; {@link #describe()} says which source each came from.
+ * {@code FANOUT_JVM_OPTS}, {@code FANOUT_OPTS} and {@code FANOUT_HOME} belong to the launch scripts), system
+ * properties ({@code -Dfanout.port=...}), then command-line options. Every {@code fanout.*} key from any of them must
+ * be a known setting, else start-up fails naming the closest one; every value is checked by its kind. One exception:
+ * the variables Kubernetes injects for a Service named {@code fanout} ({@code FANOUT_PORT=tcp://...},
+ * {@code FANOUT_SERVICE_HOST}, {@code FANOUT_PORT_8080_TCP_PORT}, ...) are recognised and ignored with one warning
+ * line. The winners become system properties, which the configuration classes read; {@link #describe()} says which
+ * source each came from.
  */
 final class ConfigSources
 {
     private static final String ENV_PREFIX = "FANOUT_";
     /** The launch scripts' own variables, not settings. */
-    private static final java.util.Set<String> SCRIPT_ENV = java.util.Set.of("FANOUT_JVM_OPTS", "FANOUT_HOME");
+    private static final java.util.Set<String> SCRIPT_ENV =
+        java.util.Set.of("FANOUT_JVM_OPTS", "FANOUT_OPTS", "FANOUT_HOME");
+    /** Kubernetes service links of a Service named {@code fanout} (docker links have the same shape). */
+    private static final java.util.regex.Pattern SERVICE_LINK_NAME = java.util.regex.Pattern.compile(
+        "FANOUT_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
+    private static final java.util.regex.Pattern SERVICE_LINK_VALUE =
+        java.util.regex.Pattern.compile("(tcp|udp|sctp)://.*");
 
     private final Map<String, ServerSettings.Setting> known = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
 
     ConfigSources()
     {
@@ -60,14 +70,29 @@ final class ConfigSources
                 candidates.put(key, new String[]{ properties.getProperty(key).trim(), "file " + file });
             }
         }
-        for (final Map.Entry<String, String> variable : environment.entrySet())
+        final List<String> serviceLinks = new ArrayList<>();
+        for (final Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet())
         {
             final String name = variable.getKey();
-            if (name.startsWith(ENV_PREFIX) && !SCRIPT_ENV.contains(name))
+            if (!name.startsWith(ENV_PREFIX) || SCRIPT_ENV.contains(name))
             {
-                final String key = "fanout." + name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.');
+                continue;
+            }
+            final String key = "fanout." + name.substring(ENV_PREFIX.length()).toLowerCase().replace('_', '.');
+            if (SERVICE_LINK_NAME.matcher(name).matches() || SERVICE_LINK_VALUE.matcher(variable.getValue()).matches())
+            {
+                serviceLinks.add(name);
+            }
+            else
+            {
+                // an unknown one fails in check(), naming the closest setting: most likely a typo
                 candidates.put(key, new String[]{ variable.getValue(), "env " + name });
             }
+        }
+        if (!serviceLinks.isEmpty())
+        {
+            warnings.add("warning: ignored " + serviceLinks.size() + " service-link variable(s) such as Kubernetes " +
+                "sets for a Service named fanout (" + String.join(", ", serviceLinks) + ")");
         }
         for (final String key : System.getProperties().stringPropertyNames())
         {
@@ -85,6 +110,14 @@ final class ConfigSources
             System.setProperty(key, value);
             sources.put(key, source);
         }
+    }
+
+    /**
+     * @return what loading ignored and the operator should know, one line each.
+     */
+    List<String> warnings()
+    {
+        return warnings;
     }
 
     /**

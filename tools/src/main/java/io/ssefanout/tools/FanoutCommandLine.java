@@ -290,6 +290,7 @@ final class FanoutCommandLine
         final ConfigSources sources = new ConfigSources();
         final List<Path> files = parsed.matchedOptionValue("--config", List.of());
         sources.load(files, System.getenv());
+        sources.warnings().forEach(System.err::println);
         applyOptions(parsed, sources);
         if (null == System.getProperty("fanout.dir"))
         {

@@ -1,6 +1,7 @@
 package io.ssefanout.tools;
 
 import io.ssefanout.cluster.KafkaClusterConfiguration;
+import io.ssefanout.engine.Durations;
 import io.ssefanout.engine.EngineConfiguration;
 import io.ssefanout.transport.TransportConfiguration;
 import org.agrona.SystemUtil;
@@ -9,7 +10,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's settings as the command line offers them, read from the configuration classes themselves (each
@@ -51,7 +51,7 @@ final class ServerSettings
             {
                 switch (kind)
                 {
-                    case DURATION -> SystemUtil.parseDuration(property, value);
+                    case DURATION -> Durations.parseNanos(property, value);
                     case SIZE -> SystemUtil.parseSize(property, value);
                     case NUMBER -> Long.parseLong(value);
                     case BOOLEAN ->
@@ -71,7 +71,7 @@ final class ServerSettings
             {
                 return switch (kind)
                 {
-                    case DURATION -> "not a duration (e.g. 500ms, 15s; a plain number is nanoseconds)";
+                    case DURATION -> "not a duration: want " + Durations.FORMS;
                     case SIZE -> "not a size (e.g. 4096, 64k, 128m)";
                     default -> "not a number";
                 };
@@ -144,7 +144,7 @@ final class ServerSettings
                 {
                     final Object value = read(defaultField);
                     kind = kindOf(suffix, value);
-                    shown = "_DEFAULT_NS".equals(suffix) ? duration((Long)value) : String.valueOf(value);
+                    shown = "_DEFAULT_NS".equals(suffix) ? Durations.format((Long)value) : String.valueOf(value);
                     break;
                 }
             }
@@ -168,19 +168,6 @@ final class ServerSettings
             return Kind.BOOLEAN;
         }
         return value instanceof Number ? Kind.SIZE : Kind.TEXT;
-    }
-
-    private static String duration(final long nanos)
-    {
-        if (0 == nanos % TimeUnit.SECONDS.toNanos(1))
-        {
-            return TimeUnit.NANOSECONDS.toSeconds(nanos) + "s";
-        }
-        if (0 == nanos % TimeUnit.MILLISECONDS.toNanos(1))
-        {
-            return TimeUnit.NANOSECONDS.toMillis(nanos) + "ms";
-        }
-        return TimeUnit.NANOSECONDS.toMicros(nanos) + "us";
     }
 
     private static Field field(final Class<?> type, final String name)

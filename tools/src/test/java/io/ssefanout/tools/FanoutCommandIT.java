@@ -200,6 +200,39 @@ class FanoutCommandIT
     }
 
     @Test
+    void shouldStartUnderTheEnvironmentKubernetesInjectsForAServiceNamedFanout() throws Exception
+    {
+        final ProcessBuilder builder = FanoutProcess.builder(dir, List.of(), "server");
+        final java.util.Map<String, String> environment = builder.environment();
+        environment.put("FANOUT_SERVICE_HOST", "10.0.0.12");
+        environment.put("FANOUT_SERVICE_PORT", "8080");
+        environment.put("FANOUT_SERVICE_PORT_HTTP", "8080");
+        environment.put("FANOUT_PORT", "tcp://10.0.0.12:8080");
+        environment.put("FANOUT_PORT_8080_TCP", "tcp://10.0.0.12:8080");
+        environment.put("FANOUT_PORT_8080_TCP_PROTO", "tcp");
+        environment.put("FANOUT_PORT_8080_TCP_PORT", "8080");
+        environment.put("FANOUT_PORT_8080_TCP_ADDR", "10.0.0.12");
+        environment.put("FANOUT_OPTS", "-Xmx256m");
+        environment.put("FANOUT_HEARTBEAT_INTERVAL", "7s");
+        final Process server = builder.start();
+        servers.add(server);
+        final java.io.BufferedReader reader = new java.io.BufferedReader(
+            new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        final List<String> lines = new java.util.ArrayList<>();
+        String line;
+        while (null != (line = reader.readLine()) && !line.contains("listening on "))
+        {
+            lines.add(line);
+        }
+        assertThat(line).as("started; output so far: %s", lines).isNotNull().contains("listening on 127.0.0.1:");
+        assertThat(lines).as("one warning for the service links")
+            .filteredOn(text -> text.contains("service-link")).hasSize(1).first().asString()
+            .contains("FANOUT_PORT,", "FANOUT_PORT_8080_TCP_PORT", "FANOUT_SERVICE_HOST");
+        final int port = Integer.parseInt(line.replaceAll(".*listening on [^:]*:(\\d+).*", "$1"));
+        assertThat(port).as("the port setting, not the service's 8080").isNotEqualTo(8080);
+    }
+
+    @Test
     void shouldRefuseASecondServerOnTheSameDirectoryAndShowItsCountersAndErrorsFromOutside() throws Exception
     {
         final Process first = start("server");

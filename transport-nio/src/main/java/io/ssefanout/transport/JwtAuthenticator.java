@@ -30,7 +30,10 @@ import java.util.Map;
 /**
  * JWT verification with nimbus-jose-jwt: HS256 with a shared secret, or RS256 / ES256 with a public key in PEM.
  * Exactly one algorithm is accepted per configuration, so {@code alg: none} and algorithm confusion (an HMAC token
- * signed with the public key as secret) are refused. {@code exp} and {@code nbf} are checked with 30 s of leeway.
+ * signed with the public key as secret) are refused. {@code exp} and {@code nbf} are checked with 30 s of leeway; a
+ * token without {@code exp} is refused unless configured otherwise (a stolen token must not work for ever). Each of
+ * the three parts must be canonical base64url without padding, so one token has one spelling (no {@code =}, no
+ * stray bits in the last character).
  * <p>
  * Rights come from the claim {@code fanout}: {@code {"subscribe": ["ticks", "news.*"], "publish": ["news.*"]}}
  * (patterns as in {@link TopicRights}).
@@ -42,15 +45,35 @@ public final class JwtAuthenticator implements Authenticator
     /** Default clock-skew allowance on exp and nbf. */
     public static final long LEEWAY_DEFAULT_MS = 30_000;
 
+    /** Latest {@code exp} or {@code nbf} taken as a time (year 2286); beyond it the claim is malformed. */
+    private static final long TIME_CLAIM_MAX_SECONDS = 9_999_999_999L;
+
     private final JWSAlgorithm algorithm;
     private final JWSVerifier verifier;
     private final long leewayMs;
+    private final boolean isExpRequired;
 
-    private JwtAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier, final long leewayMs)
+    private JwtAuthenticator(
+        final JWSAlgorithm algorithm, final JWSVerifier verifier, final long leewayMs, final boolean isExpRequired)
     {
         this.algorithm = algorithm;
         this.verifier = verifier;
         this.leewayMs = leewayMs;
+        this.isExpRequired = isExpRequired;
+    }
+
+    private JwtAuthenticator(final JWSAlgorithm algorithm, final JWSVerifier verifier, final long leewayMs)
+    {
+        this(algorithm, verifier, leewayMs, true);
+    }
+
+    /**
+     * @param isExpRequired whether a token without {@code exp} is refused (the default) or accepted for ever.
+     * @return an authenticator like this one with that rule.
+     */
+    public JwtAuthenticator withExpRequired(final boolean isExpRequired)
+    {
+        return new JwtAuthenticator(algorithm, verifier, leewayMs, isExpRequired);
     }
 
     /**
@@ -63,7 +86,7 @@ public final class JwtAuthenticator implements Authenticator
         {
             throw new IllegalArgumentException("leeway must not be negative: " + leewayMs);
         }
-        return new JwtAuthenticator(algorithm, verifier, leewayMs);
+        return new JwtAuthenticator(algorithm, verifier, leewayMs, isExpRequired);
     }
 
     /**
@@ -143,6 +166,10 @@ public final class JwtAuthenticator implements Authenticator
     @Override
     public TopicRights authenticate(final String token) throws AuthenticationException
     {
+        if (!isCanonicalCompactForm(token))
+        {
+            throw new AuthenticationException("malformed token");
+        }
         final SignedJWT jwt;
         final JWTClaimsSet claims;
         try
@@ -170,8 +197,16 @@ public final class JwtAuthenticator implements Authenticator
             throw new AuthenticationException("bad signature");
         }
 
+        if (!isTimeInRange(claims.getClaim("exp")) || !isTimeInRange(claims.getClaim("nbf")))
+        {
+            throw new AuthenticationException("exp or nbf out of range");
+        }
         final long nowMs = System.currentTimeMillis();
         final Date expires = claims.getExpirationTime();
+        if (null == expires && isExpRequired)
+        {
+            throw new AuthenticationException("token has no exp");
+        }
         if (null != expires && expires.getTime() + leewayMs < nowMs)
         {
             throw new AuthenticationException("token expired");
@@ -196,7 +231,73 @@ public final class JwtAuthenticator implements Authenticator
     @Override
     public String describe()
     {
-        return "JWT " + algorithm.getName() + ", leeway " + leewayMs + " ms";
+        return "JWT " + algorithm.getName() + ", leeway " + leewayMs + " ms" +
+            (isExpRequired ? "" : ", tokens without exp accepted");
+    }
+
+    /**
+     * Three dot-separated parts, each non-empty base64url with no padding whose last character carries no unused
+     * bits: the one spelling a decoder and an encoder agree on.
+     */
+    private static boolean isCanonicalCompactForm(final String token)
+    {
+        final int firstDot = token.indexOf('.');
+        final int secondDot = token.indexOf('.', firstDot + 1);
+        if (firstDot <= 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) >= 0)
+        {
+            return false;
+        }
+        return isCanonicalBase64Url(token, 0, firstDot) && isCanonicalBase64Url(token, firstDot + 1, secondDot) &&
+            isCanonicalBase64Url(token, secondDot + 1, token.length());
+    }
+
+    private static boolean isCanonicalBase64Url(final String text, final int start, final int end)
+    {
+        final int length = end - start;
+        if (0 == length || 1 == length % 4)
+        {
+            return false;
+        }
+        for (int i = start; i < end; i++)
+        {
+            final char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || '-' == c || '_' == c))
+            {
+                return false;
+            }
+        }
+        // the last character's bits beyond the data must be zero: 4 of them after 2 characters, 2 after 3
+        final int last = sextet(text.charAt(end - 1));
+        final int remainder = length % 4;
+        return 2 == remainder ? 0 == (last & 0xF) : 3 != remainder || 0 == (last & 0x3);
+    }
+
+    private static int sextet(final char c)
+    {
+        if (c >= 'A' && c <= 'Z')
+        {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z')
+        {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9')
+        {
+            return c - '0' + 52;
+        }
+        return '-' == c ? 62 : 63;
+    }
+
+    private static boolean isTimeInRange(final Object claim)
+    {
+        if (null == claim || claim instanceof Date)
+        {
+            // absent, or already read as a date by the parser (which accepts only numbers for these claims)
+            return null == claim || ((Date)claim).getTime() / 1000 <= TIME_CLAIM_MAX_SECONDS &&
+                ((Date)claim).getTime() >= 0;
+        }
+        return false;
     }
 
     private static List<String> patterns(final Object value) throws AuthenticationException

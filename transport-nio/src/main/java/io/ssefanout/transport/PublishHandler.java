@@ -137,6 +137,12 @@ final class PublishHandler
             return;
         }
 
+        if (!engine.hasIngestCapacity(1) && null == topicRegistry.find(scratch, 0, nameLength))
+        {
+            // refused before anything is made: a publish the ring cannot take creates no topic
+            rejectPublishFailure(connection, FanoutEngine.RING_FULL, buffer, keepAlive);
+            return;
+        }
         final Topic topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
         if (null == topic)
         {
@@ -262,6 +268,12 @@ final class PublishHandler
         if (null != externalLog)
         {
             appendBatchExternally(connection, batch, buffer, keepAlive, bodyLength);
+            return;
+        }
+        if (!engine.hasIngestCapacity(count))
+        {
+            // refused before any topic is made: a batch the ring cannot take creates none
+            rejectPublishFailure(connection, FanoutEngine.RING_FULL, buffer, keepAlive);
             return;
         }
         for (int i = 0; i < count; i++)

@@ -102,6 +102,7 @@ final class SubscribeHandler
         }
 
         // names first, checked and authorized before any topic is created: a refused request leaves nothing behind
+        // the path's topic and the query's topic= and topics= values make one stream together
         final SubscribeTargets targets = new SubscribeTargets();
         if (pathLength > 5)
         {
@@ -111,38 +112,35 @@ final class SubscribeHandler
                 return;
             }
         }
-        else
+        final int queryEnd = queryOffset + queryLength;
+        int from = 0;
+        int valueOffset;
+        while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
         {
-            final int queryEnd = queryOffset + queryLength;
-            int from = 0;
-            int valueOffset;
-            while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topic", from)) >= 0)
+            final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
+            if (!addTarget(targets, buffer, valueOffset, valueLength, true))
             {
-                final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
-                if (!addTarget(targets, buffer, valueOffset, valueLength, true))
-                {
-                    responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
-                    return;
-                }
-                from = valueOffset + valueLength - queryOffset;
-            }
-            from = 0;
-            while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topics", from)) >= 0)
-            {
-                final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
-                if (!addTargetList(targets, buffer, valueOffset, valueLength))
-                {
-                    responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
-                    return;
-                }
-                from = valueOffset + valueLength - queryOffset;
-            }
-            if (targets.isEmpty())
-            {
-                responder.reject(connection, HttpStatus.BAD_REQUEST,
-                    "no topic: use /sse/{topic}, /sse?topic=a&topic=b or /sse?topics=a,b", buffer, false);
+                responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
                 return;
             }
+            from = valueOffset + valueLength - queryOffset;
+        }
+        from = 0;
+        while ((valueOffset = RequestTarget.findQueryParameter(buffer, queryOffset, queryLength, "topics", from)) >= 0)
+        {
+            final int valueLength = RequestTarget.queryValueLength(buffer, valueOffset, queryEnd);
+            if (!addTargetList(targets, buffer, valueOffset, valueLength))
+            {
+                responder.reject(connection, HttpStatus.BAD_REQUEST, "invalid topic name", buffer, false);
+                return;
+            }
+            from = valueOffset + valueLength - queryOffset;
+        }
+        if (targets.isEmpty())
+        {
+            responder.reject(connection, HttpStatus.BAD_REQUEST,
+                "no topic: use /sse/{topic}, /sse?topic=a&topic=b or /sse?topics=a,b", buffer, false);
+            return;
         }
         if (targets.size() > ctx.topicsPerSubscriptionMax())
         {

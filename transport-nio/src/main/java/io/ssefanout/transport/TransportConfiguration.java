@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import io.ssefanout.engine.Durations;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -205,6 +206,13 @@ public final class TransportConfiguration
 
     /** Clock-skew allowance on a token's exp and nbf; a stream ends when its token's exp plus this has passed. */
     public static final String AUTH_LEEWAY_PROP_NAME = "fanout.auth.leeway";
+    /** Default clock-skew allowance. */
+    public static final long AUTH_LEEWAY_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(JwtAuthenticator.LEEWAY_DEFAULT_MS);
+
+    /** Refuse tokens without {@code exp} (false accepts them for ever: long-lived service tokens only). */
+    public static final String AUTH_REQUIRE_EXP_PROP_NAME = "fanout.auth.require.exp";
+    /** Default: a token must expire. */
+    public static final boolean AUTH_REQUIRE_EXP_DEFAULT = true;
 
     /** Cookie that may carry the token. */
     public static final String AUTH_COOKIE_NAME_PROP_NAME = "fanout.auth.cookie.name";
@@ -255,7 +263,7 @@ public final class TransportConfiguration
      */
     public static long resumeWaitNs()
     {
-        return SystemUtil.getDurationInNanos(RESUME_WAIT_PROP_NAME, RESUME_WAIT_DEFAULT_NS);
+        return Durations.propertyNanos(RESUME_WAIT_PROP_NAME, RESUME_WAIT_DEFAULT_NS);
     }
 
     /**
@@ -263,7 +271,7 @@ public final class TransportConfiguration
      */
     public static long heartbeatIntervalNs()
     {
-        return SystemUtil.getDurationInNanos(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
+        return Durations.propertyNanos(HEARTBEAT_INTERVAL_PROP_NAME, HEARTBEAT_INTERVAL_DEFAULT_NS);
     }
 
     /**
@@ -303,7 +311,7 @@ public final class TransportConfiguration
      */
     public static long passGapMaxNs()
     {
-        return SystemUtil.getDurationInNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
+        return Durations.propertyNanos(PASS_GAP_MAX_PROP_NAME, PASS_GAP_MAX_DEFAULT_NS);
     }
 
     /**
@@ -311,7 +319,7 @@ public final class TransportConfiguration
      */
     public static long warmupNs()
     {
-        return SystemUtil.getDurationInNanos(WARMUP_PROP_NAME, WARMUP_DEFAULT_NS);
+        return Durations.propertyNanos(WARMUP_PROP_NAME, WARMUP_DEFAULT_NS);
     }
 
     /**
@@ -391,7 +399,7 @@ public final class TransportConfiguration
      */
     public static long requestTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(REQUEST_TIMEOUT_PROP_NAME, REQUEST_TIMEOUT_DEFAULT_NS);
+        return Durations.propertyNanos(REQUEST_TIMEOUT_PROP_NAME, REQUEST_TIMEOUT_DEFAULT_NS);
     }
 
     /**
@@ -399,7 +407,7 @@ public final class TransportConfiguration
      */
     public static long keepAliveTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(KEEP_ALIVE_TIMEOUT_PROP_NAME, KEEP_ALIVE_TIMEOUT_DEFAULT_NS);
+        return Durations.propertyNanos(KEEP_ALIVE_TIMEOUT_PROP_NAME, KEEP_ALIVE_TIMEOUT_DEFAULT_NS);
     }
 
     /**
@@ -447,7 +455,7 @@ public final class TransportConfiguration
      */
     public static long shutdownTimeoutNs()
     {
-        return SystemUtil.getDurationInNanos(SHUTDOWN_TIMEOUT_PROP_NAME, SHUTDOWN_TIMEOUT_DEFAULT_NS);
+        return Durations.propertyNanos(SHUTDOWN_TIMEOUT_PROP_NAME, SHUTDOWN_TIMEOUT_DEFAULT_NS);
     }
 
     /**
@@ -492,8 +500,11 @@ public final class TransportConfiguration
         final JwtAuthenticator authenticator = null != secret ?
             JwtAuthenticator.hmac(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)) :
             JwtAuthenticator.publicKey(java.nio.file.Paths.get(publicKey));
-        return authenticator.withLeewayMs(TimeUnit.NANOSECONDS.toMillis(SystemUtil.getDurationInNanos(
-            AUTH_LEEWAY_PROP_NAME, TimeUnit.MILLISECONDS.toNanos(JwtAuthenticator.LEEWAY_DEFAULT_MS))));
+        return authenticator
+            .withLeewayMs(TimeUnit.NANOSECONDS.toMillis(
+                Durations.propertyNanos(AUTH_LEEWAY_PROP_NAME, AUTH_LEEWAY_DEFAULT_NS)))
+            .withExpRequired(Boolean.parseBoolean(
+                System.getProperty(AUTH_REQUIRE_EXP_PROP_NAME, Boolean.toString(AUTH_REQUIRE_EXP_DEFAULT))));
     }
 
     /**

@@ -73,12 +73,28 @@ class AuthTest
             "bad signature");
         final String unsigned = new PlainJWT(claims(List.of("*"), List.of("*"), 60_000)).serialize();
         assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + unsigned), "malformed token");
+        final SignedJWT forever = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+            .claim(JwtAuthenticator.CLAIM, Map.of("subscribe", List.of("*"))).build());
+        forever.sign(signer);
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + forever.serialize()), "token has no exp");
+        // the same signature spelled with padding, or with stray bits in its last character: one token, one spelling
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + good + "="), "malformed token");
+        assertUnauthorized(get("/sse/prices.eu", "Authorization: Bearer " + withStrayBits(good)), "malformed token");
+        final com.nimbusds.jose.JWSObject farFuture = new com.nimbusds.jose.JWSObject(new JWSHeader(JWSAlgorithm.HS256),
+            new com.nimbusds.jose.Payload("{\"exp\":1e300,\"fanout\":{\"subscribe\":[\"*\"]}}"));
+        farFuture.sign(signer);
+        final String farFutureAnswer = get("/sse/prices.eu", "Authorization: Bearer " + farFuture.serialize());
+        assertThat(HttpClient.status(farFutureAnswer)).isEqualTo(401);
+        assertThat(farFutureAnswer).doesNotContain("token expired");
+        assertThat(HttpClient.status(HttpClient.exchange(server.port(), "GET /sse/prices.eu HTTP/1.1\r\nHost: x\r\n" +
+            "Authorization: Bearer " + good + "\r\nAuthorization: Bearer " + good + "\r\nConnection: close\r\n\r\n")))
+            .as("two credentials: which one counts is not guessed").isEqualTo(400);
 
         assertThat(HttpClient.status(get("/sse/orders", "Authorization: Bearer " + good))).isEqualTo(403);
         assertThat(HttpClient.status(HttpClient.exchange(server.port(),
             "POST /publish/prices.eu HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + good +
             "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx"))).isEqualTo(403);
-        assertThat(counter(server, TransportCounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(5);
+        assertThat(counter(server, TransportCounterDescriptor.REJECTS_UNAUTHORIZED)).isEqualTo(9);
         assertThat(counter(server, TransportCounterDescriptor.REJECTS_FORBIDDEN)).isEqualTo(2);
 
         try (SseClient viaHeader = SseClient.connect(server.port(), "/sse/prices.eu", "Authorization: Bearer " + good);
@@ -205,6 +221,18 @@ class AuthTest
             assertThat(allowed.status).isEqualTo(200);
         }
         assertThat(server.engine().topics().count()).as("patterns create no topic; fx.gbp was created").isEqualTo(1);
+    }
+
+    /**
+     * The token with its signature's last character changed only in bits beyond the data: the same bytes decoded.
+     */
+    private static String withStrayBits(final String token)
+    {
+        final String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // a 32-byte HS256 signature is 43 characters: the last one's two low bits carry no data
+        assertThat((token.length() - token.lastIndexOf('.') - 1) % 4).isEqualTo(3);
+        final char last = token.charAt(token.length() - 1);
+        return token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
     }
 
     private String get(final String path, final String header) throws IOException

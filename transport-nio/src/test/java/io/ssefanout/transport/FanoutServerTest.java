@@ -224,6 +224,60 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldCreateNoTopicForAPublishTheRingRefuses() throws Exception
+    {
+        start(ctx -> ctx.engineContext().threadingMode("dedicated"));
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean isStalled = new java.util.concurrent.atomic.AtomicBoolean();
+        final Runnable stall = () ->
+        {
+            isStalled.set(true);
+            try
+            {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        server.engine().sequencer().addWakeListener(stall);
+        try
+        {
+            publish(server, "existing", "the sequencer stops after this one");
+            await(isStalled::get, 5000, "sequencer stalled");
+            int filled = 0;
+            while (server.engine().publish("existing", "fill", null))
+            {
+                filled++;
+            }
+            assertThat(filled).as("the ring took what it had room for").isPositive();
+            final int topicsBefore = server.engine().topics().count();
+
+            final String batch = "{\"topic\":\"new.a\",\"data\":\"1\"}\n{\"topic\":\"new.b\",\"data\":\"2\"}\n";
+            final String batchRequest = "POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\n" +
+                "Content-Length: " + batch.length() + "\r\nConnection: close\r\n\r\n" + batch;
+            assertThat(HttpClient.status(HttpClient.exchange(server.port(), batchRequest))).isEqualTo(503);
+            assertThat(HttpClient.status(HttpClient.exchange(server.port(),
+                "POST /publish/new.c HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx")))
+                .isEqualTo(503);
+            assertThat(server.engine().topics().count()).as("refused publishes made no topic").isEqualTo(topicsBefore);
+            final byte[] name = "new.a".getBytes(StandardCharsets.US_ASCII);
+            assertThat(server.engine().topics().find(new org.agrona.concurrent.UnsafeBuffer(name), 0, name.length)).isNull();
+
+            server.engine().sequencer().removeWakeListener(stall);
+            release.countDown();
+            await(() -> !server.engine().hasIngestPending(), 10_000, "ring drained");
+            assertThat(HttpClient.status(HttpClient.exchange(server.port(), batchRequest))).isEqualTo(200);
+            assertThat(server.engine().topics().count()).isEqualTo(topicsBefore + 2);
+        }
+        finally
+        {
+            release.countDown();
+        }
+    }
+
+    @Test
     void shouldSignalResetForResumePointFromAnIncarnationWhoseDirectoryIsGone() throws IOException
     {
         start(ctx -> { });

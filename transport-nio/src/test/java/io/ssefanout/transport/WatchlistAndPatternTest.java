@@ -74,6 +74,26 @@ class WatchlistAndPatternTest
     }
 
     @Test
+    void shouldStreamThePathTopicAndTheQueryTopicsTogether() throws IOException
+    {
+        server = ServerFixture.start(dir, ctx -> { });
+        final SseClient client = connect("/sse/a?topic=b&topics=c,a");
+        assertThat(client.status).isEqualTo(200);
+        final List<String> expected = new ArrayList<>();
+        for (final String topic : new String[]{ "a", "b", "c", "d" })
+        {
+            final long id = publish(server, topic, "on " + topic);
+            if (!"d".equals(topic))
+            {
+                expected.add(Long.toString(id));
+            }
+        }
+        assertThat(client.awaitEvents(3, 5000)).isTrue();
+        assertThat(client.events().stream().map(event -> event.lastEventId).collect(Collectors.toList()))
+            .as("a (once, though named twice), b and c, in id order").isEqualTo(expected);
+    }
+
+    @Test
     void shouldDeliverTopicsCreatedAfterAPatternSubscribedMergedAndResumable() throws IOException
     {
         server = ServerFixture.start(dir, ctx -> { });
