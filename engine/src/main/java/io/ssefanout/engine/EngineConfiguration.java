@@ -78,6 +78,14 @@ public final class EngineConfiguration
     /** Default wait strategy. */
     public static final String WAIT_STRATEGY_DEFAULT = "blocking";
 
+    /**
+     * A sequencer batch or an I/O duty cycle longer than this counts as a stall ({@code fanout_duty_cycle_stalls_total}):
+     * where a latency tail comes from, seen in production.
+     */
+    public static final String DUTY_CYCLE_THRESHOLD_PROP_NAME = "fanout.duty.cycle.threshold";
+    /** Default stall threshold. */
+    public static final long DUTY_CYCLE_THRESHOLD_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /** Directory for the event id reservation file, the counters and the error log. */
     public static final String DIR_PROP_NAME = "fanout.dir";
     /**
@@ -176,6 +184,14 @@ public final class EngineConfiguration
     public static String waitStrategy()
     {
         return System.getProperty(WAIT_STRATEGY_PROP_NAME, WAIT_STRATEGY_DEFAULT);
+    }
+
+    /**
+     * @return {@link #DUTY_CYCLE_THRESHOLD_PROP_NAME} or its default, in nanoseconds.
+     */
+    public static long dutyCycleThresholdNs()
+    {
+        return Durations.propertyNanos(DUTY_CYCLE_THRESHOLD_PROP_NAME, DUTY_CYCLE_THRESHOLD_DEFAULT_NS);
     }
 
     /**

@@ -27,7 +27,16 @@ public enum EngineCounterDescriptor implements CounterDescriptor
     TOPICS_EXPIRED(34, "fanout_topics_expired_total", "counter", "Idle topics forgotten"),
     /** Events with an external id not above the last one (the external log went back), dropped. */
     EVENTS_REJECTED_ID_ORDER(36, "fanout_events_rejected_id_order_total", "counter",
-        "Events from the external log dropped: id not above the previous one");
+        "Events from the external log dropped: id not above the previous one"),
+    /** Longest sequencer batch since start, ns (Prometheus: fanout_duty_cycle_max_seconds{thread="sequencer"}). */
+    SEQUENCER_CYCLE_MAX_NS(41, "fanout_stat_sequencer_cycle_max_ns", CounterDescriptor.STAT_ONLY,
+        "Longest sequencer batch since start (ns)"),
+    /** Sequencer batches longer than fanout.duty.cycle.threshold. */
+    SEQUENCER_CYCLE_STALLS(42, "fanout_stat_sequencer_cycle_stalls", CounterDescriptor.STAT_ONLY,
+        "Sequencer batches over the duty-cycle threshold"),
+    /** Longest an event waited in the ingest ring before it was sequenced, ns. */
+    RING_WAIT_MAX_NS(43, "fanout_stat_ring_wait_max_ns", CounterDescriptor.STAT_ONLY,
+        "Longest wait of an event in the ingest ring since start (ns)");
 
     private final CounterDescriptor.Spec spec;
 

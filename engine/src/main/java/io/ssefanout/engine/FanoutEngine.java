@@ -68,6 +68,10 @@ public final class FanoutEngine implements AutoCloseable
             ctx.historyEvents(), ctx.historyBytes(), ctx.historyAgeNs(), counters.get(EngineCounterDescriptor.TOPICS));
         this.sequencer.topicExpiry(new TopicExpiry(
             topics, logAllocator, ctx.topicIdleExpiryNs(), counters.get(EngineCounterDescriptor.TOPICS_EXPIRED)));
+        this.sequencer.stallTracking(ctx.nanoClock(), new DutyCycleStallTracker(
+            counters.get(EngineCounterDescriptor.SEQUENCER_CYCLE_MAX_NS),
+            counters.get(EngineCounterDescriptor.SEQUENCER_CYCLE_STALLS), ctx.dutyCycleThresholdNs()),
+            counters.get(EngineCounterDescriptor.RING_WAIT_MAX_NS));
         this.ingest = new IngestRing(ctx, counters);
         this.ringBuffer = ingest.ringBuffer();
         if (ThreadingMode.SHARED == ctx.threadingMode())
@@ -663,6 +667,7 @@ public final class FanoutEngine implements AutoCloseable
         private boolean isClosed;
         private ErrorHandler errorHandler;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+        private long dutyCycleThresholdNs = EngineConfiguration.dutyCycleThresholdNs();
 
         /**
          * Validate and fill in what was not supplied. Once only.
@@ -1099,6 +1104,24 @@ public final class FanoutEngine implements AutoCloseable
         public Context counters(final FanoutCounters counters)
         {
             this.counters = counters;
+            return this;
+        }
+
+        /**
+         * @return a sequencer batch or I/O duty cycle longer than this counts as a stall.
+         */
+        public long dutyCycleThresholdNs()
+        {
+            return dutyCycleThresholdNs;
+        }
+
+        /**
+         * @param dutyCycleThresholdNs a sequencer batch or I/O duty cycle longer than this counts as a stall.
+         * @return this.
+         */
+        public Context dutyCycleThresholdNs(final long dutyCycleThresholdNs)
+        {
+            this.dutyCycleThresholdNs = dutyCycleThresholdNs;
             return this;
         }
 

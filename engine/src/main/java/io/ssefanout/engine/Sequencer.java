@@ -43,6 +43,13 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private volatile long externalFloorEventId = Long.MAX_VALUE;
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private TopicExpiry topicExpiry;
+    private org.agrona.concurrent.NanoClock clock;
+    private DutyCycleStallTracker batchTracker;
+    private AtomicCounter ringWaitMaxNs;
+    private boolean isInBatch;
+    private long batchStartNs;
+    private long batchOldestIngestNs;
+    private long localRingWaitMaxNs;
     /** Set by any thread, taken by the sequencer at the end of a batch: a maintenance slice that takes no event id. */
     private volatile boolean isSliceDue;
     /** Sequencer thread writes: ingest-clock time of the last maintenance slice or sweep. */
@@ -72,6 +79,18 @@ public final class Sequencer implements EventHandler<IngestEvent>
     void topicExpiry(final TopicExpiry topicExpiry)
     {
         this.topicExpiry = topicExpiry;
+    }
+
+    /**
+     * Track each batch's duration and the longest any event waited in the ring (two clock reads per batch).
+     */
+    void stallTracking(
+        final org.agrona.concurrent.NanoClock clock, final DutyCycleStallTracker batchTracker,
+        final AtomicCounter ringWaitMaxNs)
+    {
+        this.clock = clock;
+        this.batchTracker = batchTracker;
+        this.ringWaitMaxNs = ringWaitMaxNs;
     }
 
     /**
@@ -153,6 +172,13 @@ public final class Sequencer implements EventHandler<IngestEvent>
     @Override
     public void onEvent(final IngestEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (!isInBatch && null != clock)
+        {
+            // the batch's first event is its oldest: how long it waited is the most any of them waited
+            isInBatch = true;
+            batchStartNs = clock.nanoTime();
+            batchOldestIngestNs = event.ingestTimeNs;
+        }
         final long givenEventId = event.eventId;
         event.eventId = IngestEvent.ASSIGN;
         Topic topic = event.topic;
@@ -231,6 +257,18 @@ public final class Sequencer implements EventHandler<IngestEvent>
             if (isSliceDue)
             {
                 runMaintenanceSlice(event.ingestTimeNs);
+            }
+            if (isInBatch)
+            {
+                isInBatch = false;
+                final long nowNs = clock.nanoTime();
+                batchTracker.onCycle(nowNs - batchStartNs);
+                final long waitedNs = batchStartNs - batchOldestIngestNs;
+                if (waitedNs > localRingWaitMaxNs)
+                {
+                    localRingWaitMaxNs = waitedNs;
+                    ringWaitMaxNs.proposeMaxRelease(waitedNs);
+                }
             }
             final Runnable[] listeners = wakeListeners;
             for (int i = 0; i < listeners.length; i++)

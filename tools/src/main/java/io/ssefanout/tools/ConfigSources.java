@@ -149,6 +149,8 @@ final class ConfigSources
             final String value = null == source ? setting.defaultValue() : System.getProperty(key);
             if (null == value)
             {
+                // a setting with no default (a key file, the Kafka servers) is listed too: unset is its value
+                out.append(key).append(" = (not set)   (default)\n");
                 continue;
             }
             out.append(key).append(" = ").append(key.contains("secret") && null != source ? "****" : value)

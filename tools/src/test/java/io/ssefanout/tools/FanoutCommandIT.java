@@ -121,6 +121,94 @@ class FanoutCommandIT
     }
 
     @Test
+    void shouldFitTheConnectionLimitToTheDescriptorLimitAndSurviveRunningOutOfDescriptors() throws Exception
+    {
+        final ProcessBuilder fanout = FanoutProcess.builder(dir, List.of("fanout.http.request.timeout=2s"), "server");
+        final List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", "ulimit -n 512 && exec \"$@\"", "fanout"));
+        command.addAll(fanout.command());
+        final Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
+        servers.add(server);
+        final List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+        final Thread reader = new Thread(() ->
+        {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = in.readLine()))
+                {
+                    lines.add(line);
+                    if (line.contains("listening on "))
+                    {
+                        port.complete(Integer.parseInt(line.replaceAll(".*listening on [^:]*:(\\d+).*", "$1")));
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // the process ended
+            }
+            port.complete(-1);
+        });
+        reader.setDaemon(true);
+        reader.start();
+        final int serverPort = port.get(30, TimeUnit.SECONDS);
+        assertThat(serverPort).as("listening; output: %s", lines).isPositive();
+        assertThat(lines).as("the limit fitted below ulimit -n, said once")
+            .anyMatch(line -> line.startsWith("warning: fanout.connections.max=15000 is more than the file descriptor " +
+                "limit 512 allows; using 384"));
+
+        // idle connections past the limit hold a descriptor each until their request times out: the process runs out
+        final List<Socket> idle = new java.util.ArrayList<>();
+        try
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                final Socket socket = new Socket();
+                socket.connect(new InetSocketAddress("127.0.0.1", serverPort), 5000);
+                idle.add(socket);
+            }
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lines.stream().noneMatch(line -> line.contains("accept failed")) && System.nanoTime() < deadlineNs)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(lines).as("out of descriptors, reported").anyMatch(line -> line.contains("accept failed"));
+            final long reportedAt = System.nanoTime();
+            while (System.nanoTime() - reportedAt < TimeUnit.SECONDS.toNanos(3))
+            {
+                // a window to watch: a spinning acceptor used to print tens of thousands of lines in it
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(lines.stream().filter(line -> line.contains("Too many open files")).count())
+                .as("a failing accept is reported once per interval, not once per attempt").isLessThanOrEqualTo(2);
+        }
+        finally
+        {
+            for (final Socket socket : idle)
+            {
+                socket.close();
+            }
+        }
+        String health = "";
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!health.startsWith("HTTP/1.1 200") && System.nanoTime() < deadlineNs)
+        {
+            try
+            {
+                health = request(serverPort, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 2000);
+            }
+            catch (final IOException stillRecovering)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+        assertThat(health).as("served again once descriptors are free").startsWith("HTTP/1.1 200");
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
     void shouldAnswerHelpAndVersionAndRefuseMistakesWithExitTwoAndNoStackTrace() throws Exception
     {
         assertThat(run("--version")).startsWith("0:fanout ").contains("(commit ");

@@ -251,6 +251,8 @@ public final class FanoutServer implements AutoCloseable
         private int publishBatchMaxEvents = TransportConfiguration.publishBatchMaxEvents();
         private boolean isPublishBatchMaxEventsSet = TransportConfiguration.isPublishBatchMaxEventsSet();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
+        /** Descriptors kept for the server itself when {@code fanout.connections.max} is fitted to the limit. */
+        static final int DESCRIPTORS_RESERVED = 128;
         private int connectionsMax = TransportConfiguration.connectionsMax();
         private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
         private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
@@ -291,6 +293,7 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new ConfigurationException(TransportConfiguration.PORT_PROP_NAME, port, "must be 0 to 65535");
             }
+            fitConnectionsToDescriptorLimit();
             if (!TransportConfiguration.IO_IDLE_STRATEGIES.contains(ioIdleStrategy))
             {
                 throw new ConfigurationException(TransportConfiguration.IO_IDLE_STRATEGY_PROP_NAME, ioIdleStrategy,
@@ -350,6 +353,31 @@ public final class FanoutServer implements AutoCloseable
                 throw ex;
             }
             return this;
+        }
+
+        /**
+         * A connection is a file descriptor: past the process's limit ({@code ulimit -n}) accept fails with EMFILE
+         * and nothing, not even {@code /health}, is answered. So the limit that turns clients away with a status is
+         * kept below it, leaving {@link #DESCRIPTORS_RESERVED} for the server's own files, selectors and threads;
+         * a larger setting is lowered with one warning line that says what to raise.
+         */
+        private void fitConnectionsToDescriptorLimit()
+        {
+            final java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.UnixOperatingSystemMXBean)
+            {
+                final long descriptorsMax = ((com.sun.management.UnixOperatingSystemMXBean)os).getMaxFileDescriptorCount();
+                final long fit = descriptorsMax - DESCRIPTORS_RESERVED;
+                if (descriptorsMax > 0 && connectionsMax > fit)
+                {
+                    final int fitted = (int)Math.max(1, fit);
+                    System.err.println("warning: " + TransportConfiguration.CONNECTIONS_MAX_PROP_NAME + "=" +
+                        connectionsMax + " is more than the file descriptor limit " + descriptorsMax +
+                        " allows; using " + fitted + " (raise ulimit -n / LimitNOFILE= to accept more)");
+                    connectionsMax = fitted;
+                }
+            }
         }
 
         /**

@@ -2,6 +2,7 @@ package io.ssefanout.transport;
 
 import io.ssefanout.codec.HttpRequestParser;
 import io.ssefanout.codec.SseFrameEncoder;
+import io.ssefanout.engine.DutyCycleStallTracker;
 import io.ssefanout.engine.FanoutEngine;
 import io.ssefanout.engine.LogReader;
 import org.agrona.CloseHelper;
@@ -92,6 +93,7 @@ final class IoAgent implements Agent
     private final long passGapMaxNs;
     private final boolean useNativeSend;
     private final LogReader logReader;
+    private final DutyCycleStallTracker cycleTracker;
 
     private long lastSweepNs;
     private long nextLatencyPublishNs;
@@ -135,6 +137,9 @@ final class IoAgent implements Agent
         this.response = new ResponseWriter(
             Math.max(64 * 1024, ctx.publishBatchMaxEvents() * 18 + 4096), new CorsPolicy(ctx.corsAllowedOrigins()));
         this.counters = new TransportCounters(engine.counters());
+        this.cycleTracker = new DutyCycleStallTracker(
+            engine.counters().get(TransportCounterDescriptor.IO_CYCLE_MAX_NS),
+            engine.counters().get(TransportCounterDescriptor.IO_CYCLE_STALLS), engine.context().dutyCycleThresholdNs());
         this.table = new ConnectionTable(index, patterns, admission, ctx.accessLog(), errorHandler, counters, clock);
         this.responder = new HttpResponder(ctx, parser, response, table, counters, clock);
         final RequestAuthorizer authorizer = new RequestAuthorizer(
@@ -304,6 +309,7 @@ final class IoAgent implements Agent
             latencyRecorder.handOver();
         }
         counters.flush();
+        cycleTracker.onCycle(nanoClock.nanoTime() - nowNs);
         return workCount;
     }
 

@@ -2,6 +2,7 @@ package io.ssefanout.transport;
 
 import io.ssefanout.engine.CounterDescriptor;
 import io.ssefanout.engine.FanoutCounters;
+import io.ssefanout.engine.EngineCounterDescriptor;
 import io.ssefanout.engine.FanoutEngine;
 import org.HdrHistogram.Histogram;
 
@@ -51,6 +52,7 @@ final class MetricsRenderer
         out.append("fanout_ring_capacity ").append(engine.context().ringSize()).append('\n');
         family(out, "fanout_log_memory_max_bytes", "gauge", "The log memory budget, fanout.log.memory.max");
         out.append("fanout_log_memory_max_bytes ").append(engine.context().logMemoryMax()).append('\n');
+        renderStallTracking(out);
         family(out, "fanout_build_info", "gauge", "Version and git commit of the running build");
         out.append("fanout_build_info{version=\"").append(BuildInfo.version()).append("\",commit=\"")
             .append(BuildInfo.commit()).append("\"} 1\n");
@@ -84,6 +86,27 @@ final class MetricsRenderer
                 out.append(descriptor.metricName()).append(' ').append(counters.get(descriptor).get()).append('\n');
             }
         }
+    }
+
+    /**
+     * The duty-cycle stall tracking kept as nanosecond counters in counters.dat, here in seconds by thread.
+     */
+    private void renderStallTracking(final StringBuilder out)
+    {
+        family(out, "fanout_duty_cycle_max_seconds", "gauge", "Longest duty cycle since start, by thread");
+        out.append("fanout_duty_cycle_max_seconds{thread=\"io\"} ")
+            .append(seconds(counters.get(TransportCounterDescriptor.IO_CYCLE_MAX_NS).get())).append('\n');
+        out.append("fanout_duty_cycle_max_seconds{thread=\"sequencer\"} ")
+            .append(seconds(counters.get(EngineCounterDescriptor.SEQUENCER_CYCLE_MAX_NS).get())).append('\n');
+        family(out, "fanout_duty_cycle_stalls_total", "counter",
+            "Duty cycles longer than fanout.duty.cycle.threshold, by thread");
+        out.append("fanout_duty_cycle_stalls_total{thread=\"io\"} ")
+            .append(counters.get(TransportCounterDescriptor.IO_CYCLE_STALLS).get()).append('\n');
+        out.append("fanout_duty_cycle_stalls_total{thread=\"sequencer\"} ")
+            .append(counters.get(EngineCounterDescriptor.SEQUENCER_CYCLE_STALLS).get()).append('\n');
+        family(out, "fanout_ring_wait_max_seconds", "gauge", "Longest an event waited in the ingest ring, since start");
+        out.append("fanout_ring_wait_max_seconds ")
+            .append(seconds(counters.get(EngineCounterDescriptor.RING_WAIT_MAX_NS).get())).append('\n');
     }
 
     private static void renderHistogram(final StringBuilder out, final Histogram histogram)

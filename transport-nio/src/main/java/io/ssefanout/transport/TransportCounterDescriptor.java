@@ -73,7 +73,13 @@ public enum TransportCounterDescriptor implements CounterDescriptor
         "Delivery latency p99.9 over the last minute (us)"),
     /** Delivery latency over the last minute, highest, microseconds. */
     LATENCY_WINDOW_MAX_US(40, "fanout_stat_latency_max_us", CounterDescriptor.STAT_ONLY,
-        "Delivery latency max over the last minute (us)");
+        "Delivery latency max over the last minute (us)"),
+    /** Longest I/O agent duty cycle since start, ns (Prometheus: fanout_duty_cycle_max_seconds{thread="io"}). */
+    IO_CYCLE_MAX_NS(44, "fanout_stat_io_cycle_max_ns", CounterDescriptor.STAT_ONLY,
+        "Longest I/O duty cycle since start (ns)"),
+    /** I/O agent duty cycles longer than fanout.duty.cycle.threshold. */
+    IO_CYCLE_STALLS(45, "fanout_stat_io_cycle_stalls", CounterDescriptor.STAT_ONLY,
+        "I/O duty cycles over the duty-cycle threshold");
 
     private final CounterDescriptor.Spec spec;
 

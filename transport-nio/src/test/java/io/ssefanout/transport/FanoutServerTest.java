@@ -224,6 +224,31 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldTrackDutyCyclesAndRingWaitsInCountersAndMetrics() throws IOException
+    {
+        start(ctx -> ctx.engineContext().dutyCycleThresholdNs(0));
+        final SseClient client = subscribe("/sse/t");
+        for (int i = 0; i < 10; i++)
+        {
+            publish(server, "t", "e" + i);
+        }
+        assertThat(client.awaitEvents(10, 5000)).isTrue();
+        await(() -> counter(server, TransportCounterDescriptor.IO_CYCLE_STALLS) > 0 &&
+            counter(server, EngineCounterDescriptor.SEQUENCER_CYCLE_STALLS) > 0, 5000, "stalls over a 0 threshold");
+        assertThat(counter(server, TransportCounterDescriptor.IO_CYCLE_MAX_NS)).isPositive();
+        assertThat(counter(server, EngineCounterDescriptor.SEQUENCER_CYCLE_MAX_NS)).isPositive();
+        assertThat(counter(server, EngineCounterDescriptor.RING_WAIT_MAX_NS)).isNotNegative();
+
+        final String metrics = HttpClient.exchange(server.port(),
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(metrics).contains("# TYPE fanout_duty_cycle_max_seconds gauge",
+            "fanout_duty_cycle_max_seconds{thread=\"io\"} ", "fanout_duty_cycle_max_seconds{thread=\"sequencer\"} ",
+            "# TYPE fanout_duty_cycle_stalls_total counter", "fanout_duty_cycle_stalls_total{thread=\"io\"} ",
+            "fanout_duty_cycle_stalls_total{thread=\"sequencer\"} ", "# TYPE fanout_ring_wait_max_seconds gauge");
+        assertThat(metrics).doesNotContain("fanout_stat_io_cycle", "fanout_stat_sequencer_cycle");
+    }
+
+    @Test
     void shouldCreateNoTopicForAPublishTheRingRefuses() throws Exception
     {
         start(ctx -> ctx.engineContext().threadingMode("dedicated"));
