@@ -52,6 +52,10 @@ public final class Subscription
     private static final long HIGHEST_TRACKABLE_LATENCY_NS = 3_600_000_000_000L;
 
     private static final int RUN_FRAMES_MAX = 256;
+    /** A merge over at least this many marked topics keeps the smallest ids one scan saw (see {@link #findRun}). */
+    private static final int MERGE_CACHE_MIN_TOPICS = 64;
+    /** Ids one scan keeps: a snapshot of N topics costs N / 1024 scans of what is left instead of N. */
+    private static final int MERGE_CACHE_LENGTH = 1024;
 
     private final Sequencer sequencer;
     private final LogReader reader;
@@ -95,6 +99,13 @@ public final class Subscription
     private int runOffset;
     private int runLength;
     private int lastPollDeliveries;
+    private int[] mergeCursors;
+    private long[] mergeIds;
+    private int mergeCount;
+    private int mergeNext;
+    private long mergeBound;
+    private int mergeTaken;
+    private long mergeOtherNextId;
 
     Subscription(
         final Sequencer sequencer,
@@ -183,6 +194,7 @@ public final class Subscription
                 nextAllowedNs = java.util.Arrays.copyOf(nextAllowedNs, capacity);
             }
         }
+        dropMergeCache();
         final int cursor = topicCount++;
         topics[cursor] = topic;
         frames[cursor] = StartPosition.firstAfter(topic.log(), lastDeliveredEventId);
@@ -434,11 +446,50 @@ public final class Subscription
         return startRun(log, cursor, start, Math.min(end, log.segmentEnd(start)), maxLength);
     }
 
+    /**
+     * The next run in id order across the marked topics. A scan looks at every marked topic's next id; when there are
+     * many (a snapshot or a catch-up over thousands of topics), the scan also keeps the {@link #MERGE_CACHE_LENGTH}
+     * smallest in order, and the runs after it take them from there instead of scanning again: otherwise a snapshot of
+     * N topics, one frame each, would cost N scans of N topics. The kept ids stay right because frames already
+     * published never change and every later frame has a larger id than the scan's watermark; a kept entry is only
+     * used while its topic's next id is still the one kept and below the bound (the smallest id the scan did not keep,
+     * the watermark, and the next id of the topic sent last); anything else drops the cache and scans.
+     */
     private int findRun(final int maxLength)
     {
         final long watermark = isMultiTopic ?
             Math.min(sequencer.publishedEventId(), reader.watermarkCap()) : Long.MAX_VALUE;
         isHeldByWatermark = false;
+        if (mergeCount > 0 && !isSkipPending)
+        {
+            if (activeCursor >= 0)
+            {
+                // finish the frame in flight; its next id checked here, as a scan would (a copy still in place)
+                final long id = nextEventId(activeCursor, watermark);
+                if (LAPPED == id)
+                {
+                    return TORN;
+                }
+                if (id < HELD)
+                {
+                    return buildRun(activeCursor, Math.min(mergeBound,
+                        mergeNext < mergeCount ? mergeIds[mergeNext] : Long.MAX_VALUE), watermark, maxLength);
+                }
+            }
+            else if (takeFromMergeCache(watermark))
+            {
+                return buildRun(mergeTaken, mergeOtherNextId, watermark, maxLength);
+            }
+        }
+        final boolean isCaching = activeCursor < 0 && dirtyCount >= MERGE_CACHE_MIN_TOPICS && !isSkipPending;
+        if (isCaching && null == mergeIds)
+        {
+            mergeCursors = new int[MERGE_CACHE_LENGTH];
+            mergeIds = new long[MERGE_CACHE_LENGTH];
+        }
+        mergeCount = 0;
+        mergeNext = 0;
+        long smallestNotKept = Long.MAX_VALUE;
         int cursor = activeCursor;
         long otherNextId = Long.MAX_VALUE;
         long bestId = Long.MAX_VALUE;
@@ -459,27 +510,160 @@ public final class Subscription
             {
                 return activeCursor >= 0 ? TORN : lapped();
             }
-            else if (i == cursor)
+            else
             {
-                bestId = id;
-            }
-            else if (id < bestId && activeCursor < 0)
-            {
-                otherNextId = bestId;
-                bestId = id;
-                cursor = i;
-            }
-            else if (id < otherNextId)
-            {
-                otherNextId = id;
+                if (i == cursor)
+                {
+                    bestId = id;
+                }
+                else if (id < bestId && activeCursor < 0)
+                {
+                    otherNextId = bestId;
+                    bestId = id;
+                    cursor = i;
+                }
+                else if (id < otherNextId)
+                {
+                    otherNextId = id;
+                }
+                if (isCaching)
+                {
+                    smallestNotKept = Math.min(smallestNotKept, keep(i, id));
+                }
             }
             slot++;
         }
         if (cursor < 0)
         {
+            mergeCount = 0;
             return 0;
         }
+        if (isCaching)
+        {
+            sortKept();
+            mergeBound = Math.min(smallestNotKept, Long.MAX_VALUE == watermark ? Long.MAX_VALUE : watermark + 1);
+            // the first kept is the best this scan found: it is taken now
+            mergeNext = 1;
+        }
+        return buildRun(cursor, otherNextId, watermark, maxLength);
+    }
 
+    /**
+     * Keep {@code (cursor, id)} among the smallest ids of this scan: a max-heap of {@link #MERGE_CACHE_LENGTH}.
+     *
+     * @return the id that is not kept (this one, or the largest it replaced), {@link Long#MAX_VALUE} if none.
+     */
+    private long keep(final int cursor, final long id)
+    {
+        if (mergeCount < MERGE_CACHE_LENGTH)
+        {
+            int child = mergeCount++;
+            while (child > 0)
+            {
+                final int parent = (child - 1) >>> 1;
+                if (mergeIds[parent] >= id)
+                {
+                    break;
+                }
+                mergeIds[child] = mergeIds[parent];
+                mergeCursors[child] = mergeCursors[parent];
+                child = parent;
+            }
+            mergeIds[child] = id;
+            mergeCursors[child] = cursor;
+            return Long.MAX_VALUE;
+        }
+        if (id >= mergeIds[0])
+        {
+            return id;
+        }
+        final long dropped = mergeIds[0];
+        siftDown(0, cursor, id, mergeCount);
+        return dropped;
+    }
+
+    private void siftDown(final int from, final int cursor, final long id, final int count)
+    {
+        int parent = from;
+        while (true)
+        {
+            int child = 2 * parent + 1;
+            if (child >= count)
+            {
+                break;
+            }
+            if (child + 1 < count && mergeIds[child + 1] > mergeIds[child])
+            {
+                child++;
+            }
+            if (mergeIds[child] <= id)
+            {
+                break;
+            }
+            mergeIds[parent] = mergeIds[child];
+            mergeCursors[parent] = mergeCursors[child];
+            parent = child;
+        }
+        mergeIds[parent] = id;
+        mergeCursors[parent] = cursor;
+    }
+
+    /**
+     * Heap-sort the kept ids ascending, in place.
+     */
+    private void sortKept()
+    {
+        for (int end = mergeCount - 1; end > 0; end--)
+        {
+            final long largestId = mergeIds[0];
+            final int largestCursor = mergeCursors[0];
+            siftDown(0, mergeCursors[end], mergeIds[end], end);
+            mergeIds[end] = largestId;
+            mergeCursors[end] = largestCursor;
+        }
+    }
+
+    /**
+     * Take the next kept entry if it is still the next frame to send: see {@link #findRun}.
+     *
+     * @return true with {@link #mergeTaken} and {@link #mergeOtherNextId} set; false when the cache was dropped.
+     */
+    private boolean takeFromMergeCache(final long watermark)
+    {
+        if (mergeNext > 0)
+        {
+            // the topic sent last may have more frames; they bound what may follow
+            final long previousNext = nextEventId(mergeCursors[mergeNext - 1], watermark);
+            if (previousNext >= 0 && previousNext < HELD)
+            {
+                mergeBound = Math.min(mergeBound, previousNext);
+            }
+        }
+        if (mergeNext < mergeCount)
+        {
+            final int cursor = mergeCursors[mergeNext];
+            final long expected = mergeIds[mergeNext];
+            if (expected < mergeBound && nextEventId(cursor, watermark) == expected)
+            {
+                mergeNext++;
+                mergeTaken = cursor;
+                mergeOtherNextId = Math.min(mergeBound, mergeNext < mergeCount ? mergeIds[mergeNext] : Long.MAX_VALUE);
+                return true;
+            }
+        }
+        mergeCount = 0;
+        mergeNext = 0;
+        return false;
+    }
+
+    private void dropMergeCache()
+    {
+        mergeCount = 0;
+        mergeNext = 0;
+    }
+
+    private int buildRun(final int cursor, final long otherNextId, final long watermark, final int maxLength)
+    {
         final TopicFrameLog log = topics[cursor].log();
         final NewestFrameCopy copy = null == copies ? null : copies[cursor];
         if (null != copy && frames[cursor] == copy.frame)
@@ -538,6 +722,7 @@ public final class Subscription
      */
     private int lapped()
     {
+        dropMergeCache();
         if (hasDelivered)
         {
             return LAPPED;
@@ -736,6 +921,7 @@ public final class Subscription
      */
     private void skipToNewest()
     {
+        dropMergeCache();
         for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();

@@ -35,7 +35,7 @@ class EngineConfigurationTest
         counters.get(EngineCounterDescriptor.EVENTS_PUBLISHED).increment();
         assertThat(counters.get(extra).get()).isEqualTo(1);
         assertThat(counters.descriptors()).extracting(CounterDescriptor::id)
-            .containsExactly(0, 1, 2, 14, 15, 31, 32, 33, 34, 36, 40);
+            .containsExactly(0, 1, 2, 14, 15, 31, 32, 33, 34, 36, 40, 41, 42, 43);
         final int counterId = counters.get(extra).id();
         assertThat(counters.reader().getCounterTypeId(counterId)).as("the stable id is the type id").isEqualTo(40);
         assertThat(counters.reader().getCounterValue(counterId)).isEqualTo(1);
