@@ -43,6 +43,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private volatile long externalFloorEventId = Long.MAX_VALUE;
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private TopicExpiry topicExpiry;
+    private final MovedTopicJournal movedTopics = new MovedTopicJournal(MovedTopicJournal.CAPACITY_DEFAULT);
     private org.agrona.concurrent.NanoClock clock;
     private DutyCycleStallTracker batchTracker;
     private AtomicCounter ringWaitMaxNs;
@@ -91,6 +92,14 @@ public final class Sequencer implements EventHandler<IngestEvent>
         this.clock = clock;
         this.batchTracker = batchTracker;
         this.ringWaitMaxNs = ringWaitMaxNs;
+    }
+
+    /**
+     * @return the topics that moved, in sequencing order, for the fan-out passes to read from their own positions.
+     */
+    public MovedTopicJournal movedTopics()
+    {
+        return movedTopics;
     }
 
     /**
@@ -242,6 +251,8 @@ public final class Sequencer implements EventHandler<IngestEvent>
                 log.write(frameScratch, 0, frameLength);
             }
             log.commit(eventId, frameLength, event.ingestTimeNs);
+            // before the watermark: a reader that read the watermark first finds this topic in the journal
+            movedTopics.append(topic.id());
             LAST_FRAME_EVENT_ID.setRelease(this, eventId);
             framesAppended.incrementRelease();
         }

@@ -54,8 +54,12 @@ public final class Subscription
     private static final int RUN_FRAMES_MAX = 256;
     /** A merge over at least this many marked topics keeps the smallest ids one scan saw (see {@link #findRun}). */
     private static final int MERGE_CACHE_MIN_TOPICS = 64;
-    /** Ids one scan keeps: a snapshot of N topics costs N / 1024 scans of what is left instead of N. */
-    private static final int MERGE_CACHE_LENGTH = 1024;
+    /**
+     * Ids one scan keeps: an eighth of the marked topics, at least 1,024 and at most 65,536, so a snapshot of N
+     * topics costs about eight scans of what is left instead of N (each a pass over N cursors on the I/O thread).
+     */
+    private static final int MERGE_CACHE_LENGTH_MIN = 1024;
+    private static final int MERGE_CACHE_LENGTH_MAX = 65_536;
 
     private final Sequencer sequencer;
     private final LogReader reader;
@@ -84,6 +88,8 @@ public final class Subscription
 
     private boolean isHeldByWatermark;
     private NewestFrameCopy[] copies;
+    /** Snapshot: the cursor still points at the value it opened with, which its kept copy may stand in for. */
+    private boolean[] isOpeningValue;
     private long rateIntervalNs;
     private long[] nextAllowedNs;
     private long throttledUntilNs = Long.MAX_VALUE;
@@ -134,6 +140,13 @@ public final class Subscription
         {
             // the current value of each topic first (its newest frame, as encoded in the log), then live
             copies = StartPosition.atNewest(topics, topicCount, frames, frameOffsets, copies);
+            isOpeningValue = new boolean[capacity];
+            for (int i = 0; i < topicCount; i++)
+            {
+                // a topic with no value yet opens with nothing: its first frame is live, never stood in for
+                final TopicFrameLog log = topics[i].log();
+                isOpeningValue[i] = null != log && frames[i] < log.publishedFrameCount();
+            }
         }
         for (int i = 0; i < topicCount; i++)
         {
@@ -192,6 +205,14 @@ public final class Subscription
             if (null != nextAllowedNs)
             {
                 nextAllowedNs = java.util.Arrays.copyOf(nextAllowedNs, capacity);
+            }
+            if (null != copies)
+            {
+                copies = java.util.Arrays.copyOf(copies, capacity);
+            }
+            if (null != isOpeningValue)
+            {
+                isOpeningValue = java.util.Arrays.copyOf(isOpeningValue, capacity);
             }
         }
         dropMergeCache();
@@ -448,8 +469,8 @@ public final class Subscription
 
     /**
      * The next run in id order across the marked topics. A scan looks at every marked topic's next id; when there are
-     * many (a snapshot or a catch-up over thousands of topics), the scan also keeps the {@link #MERGE_CACHE_LENGTH}
-     * smallest in order, and the runs after it take them from there instead of scanning again: otherwise a snapshot of
+     * many (a snapshot or a catch-up over thousands of topics), the scan also keeps the smallest ones in order (an
+     * eighth of them, see {@link #MERGE_CACHE_LENGTH_MIN}), and the runs after it take them from there instead of scanning again: otherwise a snapshot of
      * N topics, one frame each, would cost N scans of N topics. The kept ids stay right because frames already
      * published never change and every later frame has a larger id than the scan's watermark; a kept entry is only
      * used while its topic's next id is still the one kept and below the bound (the smallest id the scan did not keep,
@@ -482,10 +503,14 @@ public final class Subscription
             }
         }
         final boolean isCaching = activeCursor < 0 && dirtyCount >= MERGE_CACHE_MIN_TOPICS && !isSkipPending;
-        if (isCaching && null == mergeIds)
+        if (isCaching)
         {
-            mergeCursors = new int[MERGE_CACHE_LENGTH];
-            mergeIds = new long[MERGE_CACHE_LENGTH];
+            final int length = Math.min(MERGE_CACHE_LENGTH_MAX, Math.max(MERGE_CACHE_LENGTH_MIN, dirtyCount / 8));
+            if (null == mergeIds || mergeIds.length < length)
+            {
+                mergeCursors = new int[length];
+                mergeIds = new long[length];
+            }
         }
         mergeCount = 0;
         mergeNext = 0;
@@ -549,13 +574,13 @@ public final class Subscription
     }
 
     /**
-     * Keep {@code (cursor, id)} among the smallest ids of this scan: a max-heap of {@link #MERGE_CACHE_LENGTH}.
+     * Keep {@code (cursor, id)} among the smallest ids of this scan: a max-heap as long as the kept arrays.
      *
      * @return the id that is not kept (this one, or the largest it replaced), {@link Long#MAX_VALUE} if none.
      */
     private long keep(final int cursor, final long id)
     {
-        if (mergeCount < MERGE_CACHE_LENGTH)
+        if (mergeCount < mergeIds.length)
         {
             int child = mergeCount++;
             while (child > 0)
@@ -858,6 +883,10 @@ public final class Subscription
             nextAllowedNs[cursor] = nowNs + rateIntervalNs;
         }
         frames[cursor] += completed;
+        if (completed > 0 && null != isOpeningValue)
+        {
+            isOpeningValue[cursor] = false;
+        }
         if (completed > 0 && null != copies)
         {
             copies[cursor] = null;
@@ -994,6 +1023,20 @@ public final class Subscription
         final long eventId = log.eventId(frame);
         if (frame < log.firstRetainedFrame())
         {
+            final NewestFrameCopy kept = log.newestCopy();
+            if (null != isOpeningValue && isOpeningValue[cursor] && null != kept && kept.frame == frame &&
+                0 == frameOffsets[cursor])
+            {
+                // a snapshot's opening value, evicted before it was sent: the copy kept of the topic's newest frame
+                // (made before the eviction) is the same bytes, and a newer value may replace it, as for any opening
+                // value; a snapshot of many topics under memory pressure is not cut for it
+                if (null == copies)
+                {
+                    copies = new NewestFrameCopy[topics.length];
+                }
+                copies[cursor] = kept;
+                return nextEventId(cursor, watermark);
+            }
             return LAPPED;
         }
         if (eventId > watermark)

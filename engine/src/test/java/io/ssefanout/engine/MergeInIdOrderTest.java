@@ -161,6 +161,43 @@ class MergeInIdOrderTest
         }
     }
 
+    @Test
+    void shouldSendASnapshotsOpeningValueFromItsCopyWhenItsSegmentIsEvictedBeforeItIsSent()
+    {
+        // 16 segments of 4 KiB: every topic below takes a segment, so the pool evicts the oldest as topics publish
+        final FanoutEngine.Context ctx = new FanoutEngine.Context().dir(dir)
+            .logSegmentLength(4096).logMemoryMax(16 * 4096).payloadMaxLength(1024);
+        try (FanoutEngine engine = FanoutEngine.launch(ctx))
+        {
+            final Topic[] watched = new Topic[12];
+            long newest = -1;
+            for (int i = 0; i < watched.length; i++)
+            {
+                watched[i] = engine.topic("w." + i);
+                newest = publish(engine, watched[i], "value of " + i);
+            }
+            awaitSequenced(engine, newest);
+            final Subscription snapshot = engine.subscribe(watched, -1, true);
+            for (int i = 0; i < 40; i++)
+            {
+                // other topics take the pool's segments: the watched topics' frames leave their logs unsent
+                newest = publish(engine, engine.topic("other." + i), "x");
+            }
+            awaitSequenced(engine, newest);
+            long lastId = -1;
+            int delivered = 0;
+            int length;
+            while ((length = snapshot.nextRun(1 << 16)) > 0)
+            {
+                delivered += snapshot.onRunConsumed(length, System.nanoTime(), null);
+                assertThat(snapshot.lastDeliveredEventId()).isGreaterThan(lastId);
+                lastId = snapshot.lastDeliveredEventId();
+            }
+            assertThat(length).as("not lapped: the opening values came from their copies").isZero();
+            assertThat(delivered).isEqualTo(watched.length);
+        }
+    }
+
     private static Topic[] topics(final FanoutEngine engine)
     {
         final Topic[] topics = new Topic[TOPICS];

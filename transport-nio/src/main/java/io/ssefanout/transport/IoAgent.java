@@ -144,8 +144,8 @@ final class IoAgent implements Agent
         this.responder = new HttpResponder(ctx, parser, response, table, counters, clock);
         final RequestAuthorizer authorizer = new RequestAuthorizer(
             ctx.authenticator(), new BearerTokenLocator(ctx.authCookieName()), parser, responder, epochClock);
-        this.writer = new SubscriberWriter(
-            ctx, index, table, responder, counters, clock, latencyRecorder, logReader, throttled);
+        this.writer = new SubscriberWriter(ctx, index, table, responder, counters, clock, latencyRecorder, logReader,
+            throttled, engine.sequencer().movedTopics());
         this.subscriberWriter = writer::writeSubscriber;
         patterns.writeSoon(writer::addToBacklog);
         final PublishHandler publishHandler =
@@ -204,7 +204,7 @@ final class IoAgent implements Agent
     boolean prepareToSleep()
     {
         IS_SLEEPING.setVolatile(this, true);
-        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || index.hasMovedTopic() || engine.hasIngestPending() ||
+        if (writer.backlogCount() > 0 || !newChannels.isEmpty() || writer.hasMovedTopics() || engine.hasIngestPending() ||
             parked.hasCompletions() ||
             throttled.nextReleaseNs() <= nanoClock.nanoTime())
         {
@@ -220,7 +220,7 @@ final class IoAgent implements Agent
     long deferredPassNs()
     {
         final long remainingNs = nextPassNs - nanoClock.nanoTime();
-        return remainingNs > 0 && index.hasMovedTopic() ? remainingNs : 0;
+        return remainingNs > 0 && writer.hasMovedTopics() ? remainingNs : 0;
     }
 
     /**

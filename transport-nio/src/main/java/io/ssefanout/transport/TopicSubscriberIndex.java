@@ -31,6 +31,15 @@ final class TopicSubscriberIndex
     }
 
     /**
+     * @return the subscribers of the topic with this id on this agent, or null when it never had any here.
+     */
+    TopicSubscribers byIdIfAny(final int topicId)
+    {
+        final TopicSubscribers[] byId = topicsById;
+        return topicId >= 0 && topicId < byId.length ? byId[topicId] : null;
+    }
+
+    /**
      * Add a streaming connection under each of its subscription's topics. Control path.
      */
     void add(final Connection connection)
@@ -132,19 +141,5 @@ final class TopicSubscriberIndex
             moved.activeIndex = index;
         }
         subscribers.activeIndex = -1;
-    }
-
-    boolean hasMovedTopic()
-    {
-        for (int i = 0; i < activeTopicCount; i++)
-        {
-            final TopicSubscribers subscribers = activeTopics[i];
-            final TopicFrameLog log = subscribers.topic.log();
-            if (null != log && log.publishedFrameCount() != subscribers.seenFrameCount)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

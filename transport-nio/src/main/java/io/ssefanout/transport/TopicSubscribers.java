@@ -16,6 +16,8 @@ final class TopicSubscribers
     int count;
     int activeIndex = -1;
     long seenFrameCount = -1;
+    /** The fan-out pass that last marked this topic, so a topic that moved many times is marked once per pass. */
+    long markedInPass;
 
     TopicSubscribers(final Topic topic)
     {

@@ -78,7 +78,9 @@ class TransportPartsTest
             index.remove(third);
             assertThat(index.byId(a.id()).count).isZero();
             assertThat(index.activeCount()).as("a has no subscriber left").isEqualTo(1);
-            assertThat(index.hasMovedTopic()).isFalse();
+            assertThat(index.byIdIfAny(a.id())).as("kept, inactive").isNotNull();
+            assertThat(index.byIdIfAny(a.id()).activeIndex).isEqualTo(-1);
+            assertThat(index.byIdIfAny(100_000)).as("a topic never subscribed here").isNull();
         }
     }
 
