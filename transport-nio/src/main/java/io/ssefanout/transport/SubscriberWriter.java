@@ -46,10 +46,7 @@ final class SubscriberWriter
     private final GatheredWrite gather;
     private final FrameRunHandler gatherHandler = this::gatherRun;
     private final FrameRunHandler plainRunHandler = this::onPlainRun;
-    private TopicSubscribers[] movedTopics = new TopicSubscribers[64];
-    private final MovedTopicJournal journal;
-    private long journalPosition;
-    private long passNumber = 1;
+    private final MovedTopicMarker marker;
     /** The close-delimited connection {@link #plainRunHandler} writes to, set around its {@link Subscription#poll}. */
     private Connection writingConnection;
     /** The last write took less than offered (the rest is pending on the connection). */
@@ -70,8 +67,7 @@ final class SubscriberWriter
         final MovedTopicJournal journal)
     {
         this.logReader = logReader;
-        this.journal = journal;
-        this.journalPosition = journal.published();
+        this.marker = new MovedTopicMarker(journal, index);
         this.throttled = throttled;
         this.index = index;
         this.table = table;
@@ -104,36 +100,12 @@ final class SubscriberWriter
      */
     int fanOut(final Runnable requestPoller, final long watermark)
     {
-        // the watermark was read before this: every topic with a frame at or below it is in the journal up to here
-        final long journalEnd = journal.published();
-        int movedCount = 0;
-        if (journalEnd - journalPosition > journal.capacity())
-        {
-            movedCount = markMovedByScan(movedCount);
-        }
-        else
-        {
-            for (long position = journalPosition; position < journalEnd; position++)
-            {
-                final TopicSubscribers subscribers = index.byIdIfAny(journal.topicIdAt(position));
-                if (null != subscribers && subscribers.activeIndex >= 0)
-                {
-                    movedCount = markMoved(subscribers, movedCount);
-                }
-            }
-            if (journal.isOverrun(journalPosition))
-            {
-                // written over while read: the ids may be wrong, so this once every topic is looked at
-                movedCount = markMovedByScan(movedCount);
-            }
-        }
-        journalPosition = journalEnd;
-        passNumber++;
+        // the watermark was read before this: every topic with a frame at or below it is found
+        final int movedCount = marker.markMoved();
         logReader.watermarkCap(watermark);
         for (int m = 0; m < movedCount; m++)
         {
-            final TopicSubscribers subscribers = movedTopics[m];
-            movedTopics[m] = null;
+            final TopicSubscribers subscribers = marker.moved(m);
             for (int j = subscribers.count - 1; j >= 0; j--)
             {
                 if (j >= subscribers.count)
@@ -179,54 +151,11 @@ final class SubscriberWriter
     }
 
     /**
-     * @return true if topics may have moved since the last pass (the journal went on), so the agent must not sleep.
+     * @return true if topics may have moved since the last pass, so the agent must not sleep.
      */
     boolean hasMovedTopics()
     {
-        return journal.published() != journalPosition;
-    }
-
-    /**
-     * Look at every topic this agent serves: the fallback when the journal was overrun (a pass held off for longer
-     * than the journal's capacity of events).
-     */
-    private int markMovedByScan(final int movedCountSoFar)
-    {
-        int movedCount = movedCountSoFar;
-        for (int i = index.activeCount() - 1; i >= 0; i--)
-        {
-            movedCount = markMoved(index.active(i), movedCount);
-        }
-        return movedCount;
-    }
-
-    /**
-     * Mark the topic in each of its subscribers' subscriptions and queue it for this pass, once per pass.
-     */
-    private int markMoved(final TopicSubscribers subscribers, final int movedCount)
-    {
-        final TopicFrameLog log = subscribers.topic.log();
-        if (null == log || subscribers.markedInPass == passNumber)
-        {
-            return movedCount;
-        }
-        final long published = log.publishedFrameCount();
-        if (published == subscribers.seenFrameCount)
-        {
-            return movedCount;
-        }
-        subscribers.seenFrameCount = published;
-        subscribers.markedInPass = passNumber;
-        for (int j = 0; j < subscribers.count; j++)
-        {
-            subscribers.connections[j].subscription.markDirty(subscribers.cursors[j]);
-        }
-        if (movedCount == movedTopics.length)
-        {
-            movedTopics = Arrays.copyOf(movedTopics, movedCount * 2);
-        }
-        movedTopics[movedCount] = subscribers;
-        return movedCount + 1;
+        return marker.hasMovedTopics();
     }
 
     int writeBacklog()
