@@ -56,6 +56,7 @@ public final class Fanout
 
     private static void runServer(final boolean withDemoFeed) throws IOException
     {
+        requirePortFree();
         final long warmupNs = TransportConfiguration.warmupNs();
         if (warmupNs > 0)
         {
@@ -101,6 +102,30 @@ public final class Fanout
             // SIGTERM/SIGINT started the JVM's shutdown, which would end with status 128+signal; everything is
             // closed now, so end with 0 as documented, before the barrier releases that shutdown sequence.
             Runtime.getRuntime().halt(0);
+        }
+    }
+
+    /**
+     * A port another process holds is said at once (exit 1), before the warm-up and before the state directory is
+     * locked, whose message would point at the directory instead.
+     */
+    private static void requirePortFree() throws IOException
+    {
+        final int port = TransportConfiguration.port();
+        final String address = TransportConfiguration.bindAddress();
+        if (0 == port)
+        {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket())
+        {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(address, port));
+        }
+        catch (final java.net.BindException ex)
+        {
+            throw new IOException("port " + port + " on " + address + " is in use (another server is listening there; " +
+                "choose another with --port)", ex);
         }
     }
 

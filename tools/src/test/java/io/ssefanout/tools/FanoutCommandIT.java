@@ -209,6 +209,19 @@ class FanoutCommandIT
     }
 
     @Test
+    void shouldSayAtOnceThatThePortIsTakenAndExitOne() throws Exception
+    {
+        final Process first = start("server");
+        servers.add(first);
+        final int port = awaitPort(first);
+        final ProcessBuilder second = FanoutProcess.builder(dir.resolve("second"),
+            List.of("fanout.port=" + port, "fanout.warmup=3s"), "server");
+        final String output = output(second.start());
+        assertThat(output).as("said before the warm-up and the directory lock")
+            .startsWith("1:").contains("port " + port + " on 127.0.0.1 is in use").doesNotContain("warmed up");
+    }
+
+    @Test
     void shouldAnswerHelpAndVersionAndRefuseMistakesWithExitTwoAndNoStackTrace() throws Exception
     {
         assertThat(run("--version")).startsWith("0:fanout ").contains("(commit ");
