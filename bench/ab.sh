@@ -5,6 +5,7 @@
 #   bench/ab.sh --a "-Dfanout.io.pass.gap.max=0" --b "" --scenarios "100x1000 1000x100 5000x100 100x5000" [--out DIR]
 #   bench/ab.sh --a-jar old/fanout.jar --b-jar tools/target/fanout.jar ...   # two builds, same settings
 #   bench/ab.sh ... --loadgen-opts "--pub-conns 16"                          # extra load-generator flags
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"

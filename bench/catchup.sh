@@ -5,6 +5,7 @@
 # Python on CPU 1 and counts events. Prints the time to the newest event and events/s.
 #
 #   bench/catchup.sh [--events 1000000] [--out DIR]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 events=1000000

@@ -6,6 +6,7 @@
 #
 #   bench/cluster.sh [--out DIR] [--scenarios "100x1000 1000x100"] [--duration 15] [--warmup 5]
 #                    [--loadgen-opts "--pub-conns 16"]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/bench/results/cluster-$(date -u +%Y%m%d-%H%M%S)"

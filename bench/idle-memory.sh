@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Heap (after a full GC) and direct memory per idle subscriber: measured with no subscriber, then with N idle
 # subscribers holding open streams on one topic.   bench/idle-memory.sh path/to/fanout.jar [N]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 jar="$1"; n="${2:-10000}"
 dir="$(mktemp -d)"

@@ -7,6 +7,7 @@
 #   bench/md.sh [--out DIR] [--repeat N] [--duration S] [--warmup S] [--md "S W N U zipf; ..."] [--project-opts "-D..."]
 #
 # Server pinned to CPU 0, load generator to CPU 1. Ports 18081 (nchan) and 18083 (project).
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"

@@ -4,6 +4,7 @@
 # (1000 topics, 1-5 per connection, 1000 subscribers, 1000 ev/s) published one event per request and in batches.
 # Beside it in the same run, nginx + nchan (../shared/bench/nchan, one worker) publishing single events, which is all
 # it offers. Server on CPU 0, load on CPU 1. Usage: bench/publish.sh [--out DIR] [--duration S] [--warmup S] [--repeat N]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/bench/results/$(date -u +%F)-publish"

@@ -7,6 +7,7 @@
 #                [--repeat N]   (the matrix N times, default 3, and the medians of the ratios: BENCHMARKS.md's headline)
 #
 # Server pinned to CPU 0, load generators to CPU 1. Ports 18000-18999 on 127.0.0.1. About 75 minutes in full.
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"

@@ -3,6 +3,7 @@
 # the server under each slow-consumer policy, and a run without slow readers as the baseline for the healthy ones.
 # Server pinned to CPU 0, load generator to CPU 1, port 18083.
 #   bench/slow-readers.sh [--out DIR] [--duration S] [--warmup S]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out="$repo/bench/results/slow-$(date -u +%Y%m%d-%H%M%S)"

@@ -3,6 +3,7 @@
 # value. The server on its defaults, every symbol published once first; the client (Python, raw socket) measures from
 # connect to the N-th event, over several subscribers one after the other.
 #   bench/snapshot-time.sh path/to/fanout.jar [N] [subscribers]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 jar="$1"; n="${2:-2000}"; subs="${3:-20}"
 dir="$(mktemp -d)"

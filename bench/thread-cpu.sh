@@ -3,6 +3,7 @@
 # at RATE events/s published BATCH per request, server on CPU 0 and load generator on CPU 1; after 6 s of load, each
 # server thread's user and system time and context switches over the next 5 s, from /proc/PID/task/*/stat and status.
 # Usage: bench/thread-cpu.sh RATE BATCH [extra server -D settings]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 rate="$1"; batch="$2"; extra="${3:-}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"

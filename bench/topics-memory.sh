@@ -3,6 +3,7 @@
 # topics (NDJSON batches of 1,000 over one keep-alive connection, a batch refused with 503 sent again). Prints RSS, heap after a full GC and direct memory
 # before and after, the pool's gauges from /metrics, and the time until the last event was sequenced.
 #   [JVM_OPTS=...] bench/topics-memory.sh path/to/fanout.jar [N]
+case "${1:-}" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | grep -v '^case '; exit 0;; esac
 set -euo pipefail
 jar="$1"; n="${2:-100000}"
 dir="$(mktemp -d)"

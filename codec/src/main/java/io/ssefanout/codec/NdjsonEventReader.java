@@ -23,6 +23,9 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class NdjsonEventReader
 {
+    /** The reason given when a line holds more than one object: what a client that strips line breaks sends. */
+    public static final String TEXT_AFTER_OBJECT = "text after the object";
+
     /** {@link #next()} result when an event was read. */
     public static final int EVENT = 1;
     /** {@link #next()} result when the batch has no more lines. */
@@ -209,7 +212,7 @@ public final class NdjsonEventReader
         skipWhitespace();
         if (cursor != lineEnd)
         {
-            return fail("text after the object");
+            return fail(TEXT_AFTER_OBJECT);
         }
         if (topicLength < 0)
         {

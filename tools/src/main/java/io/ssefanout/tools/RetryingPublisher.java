@@ -40,6 +40,8 @@ final class RetryingPublisher
     private final String token;
     private final long retryDeadlineMs;
     private int retries;
+    private long nextNoticeNs = System.nanoTime();
+    private boolean isNoticed;
 
     RetryingPublisher(final String token, final long retryDeadlineMs)
     {
@@ -95,6 +97,7 @@ final class RetryingPublisher
             catch (final ConnectException ex)
             {
                 why = "connection refused";
+                noticeNoServer(uri, deadlineNs);
             }
 
             final long boundMs = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempt, 20));
@@ -110,6 +113,24 @@ final class RetryingPublisher
             retries++;
             Thread.sleep(waitMs);
         }
+    }
+
+    /**
+     * Say at once that nothing answers, then how long the retries go on, at most once a second (stderr: the ids on
+     * stdout stay clean).
+     */
+    private void noticeNoServer(final URI uri, final long deadlineNs)
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextNoticeNs < 0)
+        {
+            return;
+        }
+        nextNoticeNs = nowNs + TimeUnit.SECONDS.toNanos(1);
+        final long leftS = Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadlineNs - nowNs));
+        System.err.println((isNoticed ? "still no server at " : "no server at ") + uri.getHost() + ":" + uri.getPort() +
+            " (connection refused); retrying for " + leftS + " s more (--retry.deadline.ms), Ctrl-C to stop");
+        isNoticed = true;
     }
 
     private static long retryAfterMs(final String value)

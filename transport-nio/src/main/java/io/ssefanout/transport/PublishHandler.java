@@ -256,7 +256,10 @@ final class PublishHandler
         }
         if (NdjsonEventReader.ERROR == result)
         {
-            rejectBatchLine(connection, HttpStatus.BAD_REQUEST, reader.errorReason(), buffer, keepAlive);
+            final String reason = reader.errorReason();
+            rejectBatchLine(connection, HttpStatus.BAD_REQUEST, NdjsonEventReader.TEXT_AFTER_OBJECT.equals(reason) ?
+                reason + " (one event per line: were the line breaks stripped? curl -d does; use --data-binary)" :
+                reason, buffer, keepAlive);
             return;
         }
         final int count = batch.count();

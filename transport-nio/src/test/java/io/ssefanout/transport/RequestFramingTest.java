@@ -260,6 +260,10 @@ class RequestFramingTest
             "{\"topic\":\"sym1\",\"data\":1}\n{\"topic\":\"new.topic\",\"data\":2}\n{\"topic\":\"sym1\",\"data\":x}\n")).read();
         assertThat(badLine.status).isEqualTo(400);
         assertThat(badLine.body).startsWith("line 3: ");
+        final RawHttpConnection.Response joined = publisher.write(batchRequest(
+            "{\"topic\":\"sym1\",\"data\":1}{\"topic\":\"sym1\",\"data\":2}")).read();
+        assertThat(joined.status).as("two events on one line, as curl -d sends a file").isEqualTo(400);
+        assertThat(joined.body).startsWith("line 1: text after the object").contains("--data-binary");
         assertThat(server.engine().topics().find(
             new org.agrona.concurrent.UnsafeBuffer("new.topic".getBytes(StandardCharsets.US_ASCII)), 0, 9))
             .as("a refused batch creates no topic").isNull();
