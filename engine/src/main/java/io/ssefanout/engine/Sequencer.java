@@ -2,6 +2,7 @@ package io.ssefanout.engine;
 
 import com.lmax.disruptor.EventHandler;
 import io.ssefanout.codec.SseFrameEncoder;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -44,7 +45,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
     private final UnsafeBuffer frameScratch = new UnsafeBuffer(new byte[4096]);
     private TopicExpiry topicExpiry;
     private final MovedTopicJournal movedTopics = new MovedTopicJournal(MovedTopicJournal.CAPACITY_DEFAULT);
-    private org.agrona.concurrent.NanoClock clock;
+    private NanoClock clock;
     private DutyCycleStallTracker batchTracker;
     private AtomicCounter ringWaitMaxNs;
     private boolean isInBatch;
@@ -86,7 +87,7 @@ public final class Sequencer implements EventHandler<IngestEvent>
      * Track each batch's duration and the longest any event waited in the ring (two clock reads per batch).
      */
     void stallTracking(
-        final org.agrona.concurrent.NanoClock clock, final DutyCycleStallTracker batchTracker,
+        final NanoClock clock, final DutyCycleStallTracker batchTracker,
         final AtomicCounter ringWaitMaxNs)
     {
         this.clock = clock;

@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Where the server's settings come from, lowest precedence first: properties files ({@code --config FILE}, in the
@@ -26,13 +29,11 @@ final class ConfigSources
 {
     private static final String ENV_PREFIX = "FANOUT_";
     /** The launch scripts' own variables, not settings. */
-    private static final java.util.Set<String> SCRIPT_ENV =
-        java.util.Set.of("FANOUT_JVM_OPTS", "FANOUT_OPTS", "FANOUT_HOME");
+    private static final Set<String> SCRIPT_ENV = Set.of("FANOUT_JVM_OPTS", "FANOUT_OPTS", "FANOUT_HOME");
     /** Kubernetes service links of a Service named {@code fanout} (docker links have the same shape). */
-    private static final java.util.regex.Pattern SERVICE_LINK_NAME = java.util.regex.Pattern.compile(
+    private static final Pattern SERVICE_LINK_NAME = Pattern.compile(
         "FANOUT_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
-    private static final java.util.regex.Pattern SERVICE_LINK_VALUE =
-        java.util.regex.Pattern.compile("(tcp|udp|sctp)://.*");
+    private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(tcp|udp|sctp)://.*");
 
     private final Map<String, ServerSettings.Setting> known = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -71,7 +72,7 @@ final class ConfigSources
             }
         }
         final List<String> serviceLinks = new ArrayList<>();
-        for (final Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet())
+        for (final Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet())
         {
             final String name = variable.getKey();
             if (!name.startsWith(ENV_PREFIX) || SCRIPT_ENV.contains(name))

@@ -8,6 +8,9 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 
 /**
  * The {@code fanout} command: {@code server}, {@code demo}, {@code publish}, {@code token} and the load tools, parsed
@@ -117,12 +120,12 @@ public final class Fanout
         {
             return;
         }
-        try (java.net.ServerSocket probe = new java.net.ServerSocket())
+        try (ServerSocket probe = new ServerSocket())
         {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(address, port));
+            probe.bind(new InetSocketAddress(address, port));
         }
-        catch (final java.net.BindException ex)
+        catch (final BindException ex)
         {
             throw new IOException("port " + port + " on " + address + " is in use (another server is listening there; " +
                 "choose another with --port)", ex);

@@ -9,9 +9,12 @@ import org.agrona.concurrent.status.AtomicCounter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Accepts connections and deals them round-robin to the I/O agents. It blocks in accept, so it costs nothing while
@@ -35,7 +38,7 @@ final class AcceptorAgent implements Agent
     private final ErrorHandler errorHandler;
     private final AtomicCounter connectionsAccepted;
     private int nextAgent;
-    private java.nio.channels.FileChannel spareDescriptor = openSpare();
+    private FileChannel spareDescriptor = openSpare();
     private long backoffNs;
     private long failuresSinceReport;
     private long nextReportNs;
@@ -115,7 +118,7 @@ final class AcceptorAgent implements Agent
         }
         acceptWithSpare();
         backoffNs = Math.min(BACKOFF_MAX_NS, Math.max(BACKOFF_MIN_NS, backoffNs * 2));
-        java.util.concurrent.locks.LockSupport.parkNanos(backoffNs);
+        LockSupport.parkNanos(backoffNs);
     }
 
     /**
@@ -148,11 +151,11 @@ final class AcceptorAgent implements Agent
         spareDescriptor = openSpare();
     }
 
-    private static java.nio.channels.FileChannel openSpare()
+    private static FileChannel openSpare()
     {
         try
         {
-            return java.nio.channels.FileChannel.open(java.nio.file.Path.of("/dev/null"));
+            return FileChannel.open(Path.of("/dev/null"));
         }
         catch (final IOException | RuntimeException ex)
         {

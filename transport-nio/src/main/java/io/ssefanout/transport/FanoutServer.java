@@ -1,5 +1,6 @@
 package io.ssefanout.transport;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.ssefanout.engine.ConfigurationException;
 import io.ssefanout.engine.EngineConfiguration;
 import io.ssefanout.engine.FanoutEngine;
@@ -16,6 +17,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -363,11 +366,10 @@ public final class FanoutServer implements AutoCloseable
          */
         private void fitConnectionsToDescriptorLimit()
         {
-            final java.lang.management.OperatingSystemMXBean os =
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.UnixOperatingSystemMXBean)
+            final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof UnixOperatingSystemMXBean)
             {
-                final long descriptorsMax = ((com.sun.management.UnixOperatingSystemMXBean)os).getMaxFileDescriptorCount();
+                final long descriptorsMax = ((UnixOperatingSystemMXBean)os).getMaxFileDescriptorCount();
                 final long fit = descriptorsMax - DESCRIPTORS_RESERVED;
                 if (descriptorsMax > 0 && connectionsMax > fit)
                 {
