@@ -52,14 +52,6 @@ public final class Subscription
     private static final long HIGHEST_TRACKABLE_LATENCY_NS = 3_600_000_000_000L;
 
     private static final int RUN_FRAMES_MAX = 256;
-    /** A merge over at least this many marked topics keeps the smallest ids one scan saw (see {@link #findRun}). */
-    private static final int MERGE_CACHE_MIN_TOPICS = 64;
-    /**
-     * Ids one scan keeps: an eighth of the marked topics, at least 1,024 and at most 65,536, so a snapshot of N
-     * topics costs about eight scans of what is left instead of N (each a pass over N cursors on the I/O thread).
-     */
-    private static final int MERGE_CACHE_LENGTH_MIN = 1024;
-    private static final int MERGE_CACHE_LENGTH_MAX = 65_536;
 
     private final Sequencer sequencer;
     private final LogReader reader;
@@ -105,13 +97,7 @@ public final class Subscription
     private int runOffset;
     private int runLength;
     private int lastPollDeliveries;
-    private int[] mergeCursors;
-    private long[] mergeIds;
-    private int mergeCount;
-    private int mergeNext;
-    private long mergeBound;
-    private int mergeTaken;
-    private long mergeOtherNextId;
+    private final MergeCache mergeCache = new MergeCache();
 
     Subscription(
         final Sequencer sequencer,
@@ -215,7 +201,7 @@ public final class Subscription
                 isOpeningValue = java.util.Arrays.copyOf(isOpeningValue, capacity);
             }
         }
-        dropMergeCache();
+        mergeCache.drop();
         final int cursor = topicCount++;
         topics[cursor] = topic;
         frames[cursor] = StartPosition.firstAfter(topic.log(), lastDeliveredEventId);
@@ -470,7 +456,7 @@ public final class Subscription
     /**
      * The next run in id order across the marked topics. A scan looks at every marked topic's next id; when there are
      * many (a snapshot or a catch-up over thousands of topics), the scan also keeps the smallest ones in order (an
-     * eighth of them, see {@link #MERGE_CACHE_LENGTH_MIN}), and the runs after it take them from there instead of scanning again: otherwise a snapshot of
+     * eighth of them, see {@link MergeCache}), and the runs after it take them from there instead of scanning again: otherwise a snapshot of
      * N topics, one frame each, would cost N scans of N topics. The kept ids stay right because frames already
      * published never change and every later frame has a larger id than the scan's watermark; a kept entry is only
      * used while its topic's next id is still the one kept and below the bound (the smallest id the scan did not keep,
@@ -481,7 +467,7 @@ public final class Subscription
         final long watermark = isMultiTopic ?
             Math.min(sequencer.publishedEventId(), reader.watermarkCap()) : Long.MAX_VALUE;
         isHeldByWatermark = false;
-        if (mergeCount > 0 && !isSkipPending)
+        if (mergeCache.isActive() && !isSkipPending)
         {
             if (activeCursor >= 0)
             {
@@ -493,28 +479,24 @@ public final class Subscription
                 }
                 if (id < HELD)
                 {
-                    return buildRun(activeCursor, Math.min(mergeBound,
-                        mergeNext < mergeCount ? mergeIds[mergeNext] : Long.MAX_VALUE), watermark, maxLength);
+                    return buildRun(activeCursor, mergeCache.otherNextId(), watermark, maxLength);
                 }
             }
-            else if (takeFromMergeCache(watermark))
+            else
             {
-                return buildRun(mergeTaken, mergeOtherNextId, watermark, maxLength);
+                final int cached = takeFromMergeCache(watermark);
+                if (cached >= 0)
+                {
+                    return buildRun(cached, mergeCache.otherNextId(), watermark, maxLength);
+                }
             }
         }
-        final boolean isCaching = activeCursor < 0 && dirtyCount >= MERGE_CACHE_MIN_TOPICS && !isSkipPending;
+        final boolean isCaching = activeCursor < 0 && dirtyCount >= MergeCache.MIN_TOPICS && !isSkipPending;
+        mergeCache.drop();
         if (isCaching)
         {
-            final int length = Math.min(MERGE_CACHE_LENGTH_MAX, Math.max(MERGE_CACHE_LENGTH_MIN, dirtyCount / 8));
-            if (null == mergeIds || mergeIds.length < length)
-            {
-                mergeCursors = new int[length];
-                mergeIds = new long[length];
-            }
+            mergeCache.begin(dirtyCount);
         }
-        mergeCount = 0;
-        mergeNext = 0;
-        long smallestNotKept = Long.MAX_VALUE;
         int cursor = activeCursor;
         long otherNextId = Long.MAX_VALUE;
         long bestId = Long.MAX_VALUE;
@@ -553,138 +535,48 @@ public final class Subscription
                 }
                 if (isCaching)
                 {
-                    smallestNotKept = Math.min(smallestNotKept, keep(i, id));
+                    mergeCache.keep(i, id);
                 }
             }
             slot++;
         }
         if (cursor < 0)
         {
-            mergeCount = 0;
+            mergeCache.drop();
             return 0;
         }
         if (isCaching)
         {
-            sortKept();
-            mergeBound = Math.min(smallestNotKept, Long.MAX_VALUE == watermark ? Long.MAX_VALUE : watermark + 1);
             // the first kept is the best this scan found: it is taken now
-            mergeNext = 1;
+            mergeCache.finish(watermark);
         }
         return buildRun(cursor, otherNextId, watermark, maxLength);
     }
 
     /**
-     * Keep {@code (cursor, id)} among the smallest ids of this scan: a max-heap as long as the kept arrays.
+     * Take the next kept id if it is still the next frame to send (see {@link MergeCache}); else drop the cache.
      *
-     * @return the id that is not kept (this one, or the largest it replaced), {@link Long#MAX_VALUE} if none.
+     * @return the cursor to send from, or -1 to scan.
      */
-    private long keep(final int cursor, final long id)
+    private int takeFromMergeCache(final long watermark)
     {
-        if (mergeCount < mergeIds.length)
+        // the topic sent last may have more frames; they bound what may follow
+        final long previousNext = nextEventId(mergeCache.previousCursor(), watermark);
+        if (previousNext >= 0 && previousNext < HELD)
         {
-            int child = mergeCount++;
-            while (child > 0)
-            {
-                final int parent = (child - 1) >>> 1;
-                if (mergeIds[parent] >= id)
-                {
-                    break;
-                }
-                mergeIds[child] = mergeIds[parent];
-                mergeCursors[child] = mergeCursors[parent];
-                child = parent;
-            }
-            mergeIds[child] = id;
-            mergeCursors[child] = cursor;
-            return Long.MAX_VALUE;
+            mergeCache.lowerBound(previousNext);
         }
-        if (id >= mergeIds[0])
+        if (mergeCache.hasUsableEntry())
         {
-            return id;
-        }
-        final long dropped = mergeIds[0];
-        siftDown(0, cursor, id, mergeCount);
-        return dropped;
-    }
-
-    private void siftDown(final int from, final int cursor, final long id, final int count)
-    {
-        int parent = from;
-        while (true)
-        {
-            int child = 2 * parent + 1;
-            if (child >= count)
+            final int cursor = mergeCache.nextCursor();
+            if (nextEventId(cursor, watermark) == mergeCache.nextId())
             {
-                break;
-            }
-            if (child + 1 < count && mergeIds[child + 1] > mergeIds[child])
-            {
-                child++;
-            }
-            if (mergeIds[child] <= id)
-            {
-                break;
-            }
-            mergeIds[parent] = mergeIds[child];
-            mergeCursors[parent] = mergeCursors[child];
-            parent = child;
-        }
-        mergeIds[parent] = id;
-        mergeCursors[parent] = cursor;
-    }
-
-    /**
-     * Heap-sort the kept ids ascending, in place.
-     */
-    private void sortKept()
-    {
-        for (int end = mergeCount - 1; end > 0; end--)
-        {
-            final long largestId = mergeIds[0];
-            final int largestCursor = mergeCursors[0];
-            siftDown(0, mergeCursors[end], mergeIds[end], end);
-            mergeIds[end] = largestId;
-            mergeCursors[end] = largestCursor;
-        }
-    }
-
-    /**
-     * Take the next kept entry if it is still the next frame to send: see {@link #findRun}.
-     *
-     * @return true with {@link #mergeTaken} and {@link #mergeOtherNextId} set; false when the cache was dropped.
-     */
-    private boolean takeFromMergeCache(final long watermark)
-    {
-        if (mergeNext > 0)
-        {
-            // the topic sent last may have more frames; they bound what may follow
-            final long previousNext = nextEventId(mergeCursors[mergeNext - 1], watermark);
-            if (previousNext >= 0 && previousNext < HELD)
-            {
-                mergeBound = Math.min(mergeBound, previousNext);
+                mergeCache.take();
+                return cursor;
             }
         }
-        if (mergeNext < mergeCount)
-        {
-            final int cursor = mergeCursors[mergeNext];
-            final long expected = mergeIds[mergeNext];
-            if (expected < mergeBound && nextEventId(cursor, watermark) == expected)
-            {
-                mergeNext++;
-                mergeTaken = cursor;
-                mergeOtherNextId = Math.min(mergeBound, mergeNext < mergeCount ? mergeIds[mergeNext] : Long.MAX_VALUE);
-                return true;
-            }
-        }
-        mergeCount = 0;
-        mergeNext = 0;
-        return false;
-    }
-
-    private void dropMergeCache()
-    {
-        mergeCount = 0;
-        mergeNext = 0;
+        mergeCache.drop();
+        return -1;
     }
 
     private int buildRun(final int cursor, final long otherNextId, final long watermark, final int maxLength)
@@ -747,7 +639,7 @@ public final class Subscription
      */
     private int lapped()
     {
-        dropMergeCache();
+        mergeCache.drop();
         if (hasDelivered)
         {
             return LAPPED;
@@ -950,7 +842,7 @@ public final class Subscription
      */
     private void skipToNewest()
     {
-        dropMergeCache();
+        mergeCache.drop();
         for (int i = 0; i < topicCount; i++)
         {
             final TopicFrameLog log = topics[i].log();

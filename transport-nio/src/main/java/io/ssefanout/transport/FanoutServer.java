@@ -1,6 +1,5 @@
 package io.ssefanout.transport;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import io.ssefanout.engine.ConfigurationException;
 import io.ssefanout.engine.EngineConfiguration;
 import io.ssefanout.engine.FanoutEngine;
@@ -17,8 +16,6 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -254,8 +251,6 @@ public final class FanoutServer implements AutoCloseable
         private int publishBatchMaxEvents = TransportConfiguration.publishBatchMaxEvents();
         private boolean isPublishBatchMaxEventsSet = TransportConfiguration.isPublishBatchMaxEventsSet();
         private long shutdownTimeoutNs = TransportConfiguration.shutdownTimeoutNs();
-        /** Descriptors kept for the server itself when {@code fanout.connections.max} is fitted to the limit. */
-        static final int DESCRIPTORS_RESERVED = 128;
         private int connectionsMax = TransportConfiguration.connectionsMax();
         private int connectionsPerAddressMax = TransportConfiguration.connectionsPerAddressMax();
         private boolean printConfigurationOnStart = TransportConfiguration.printConfigurationOnStart();
@@ -296,7 +291,7 @@ public final class FanoutServer implements AutoCloseable
             {
                 throw new ConfigurationException(TransportConfiguration.PORT_PROP_NAME, port, "must be 0 to 65535");
             }
-            fitConnectionsToDescriptorLimit();
+            connectionsMax = DescriptorLimit.fit(connectionsMax);
             if (!TransportConfiguration.IO_IDLE_STRATEGIES.contains(ioIdleStrategy))
             {
                 throw new ConfigurationException(TransportConfiguration.IO_IDLE_STRATEGY_PROP_NAME, ioIdleStrategy,
@@ -356,30 +351,6 @@ public final class FanoutServer implements AutoCloseable
                 throw ex;
             }
             return this;
-        }
-
-        /**
-         * A connection is a file descriptor: past the process's limit ({@code ulimit -n}) accept fails with EMFILE
-         * and nothing, not even {@code /health}, is answered. So the limit that turns clients away with a status is
-         * kept below it, leaving {@link #DESCRIPTORS_RESERVED} for the server's own files, selectors and threads;
-         * a larger setting is lowered with one warning line that says what to raise.
-         */
-        private void fitConnectionsToDescriptorLimit()
-        {
-            final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof UnixOperatingSystemMXBean)
-            {
-                final long descriptorsMax = ((UnixOperatingSystemMXBean)os).getMaxFileDescriptorCount();
-                final long fit = descriptorsMax - DESCRIPTORS_RESERVED;
-                if (descriptorsMax > 0 && connectionsMax > fit)
-                {
-                    final int fitted = (int)Math.max(1, fit);
-                    System.err.println("warning: " + TransportConfiguration.CONNECTIONS_MAX_PROP_NAME + "=" +
-                        connectionsMax + " is more than the file descriptor limit " + descriptorsMax +
-                        " allows; using " + fitted + " (raise ulimit -n / LimitNOFILE= to accept more)");
-                    connectionsMax = fitted;
-                }
-            }
         }
 
         /**

@@ -137,17 +137,21 @@ final class PublishHandler
             return;
         }
 
-        if (!engine.hasIngestCapacity(1) && null == topicRegistry.find(scratch, 0, nameLength))
-        {
-            // refused before anything is made: a publish the ring cannot take creates no topic
-            rejectPublishFailure(connection, FanoutEngine.RING_FULL, buffer, keepAlive);
-            return;
-        }
-        final Topic topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
+        Topic topic = topicRegistry.find(scratch, 0, nameLength);
         if (null == topic)
         {
-            responder.rejectUnavailable(connection, "topic limit reached", buffer, keepAlive);
-            return;
+            if (!engine.hasIngestCapacity(1))
+            {
+                // refused before anything is made: a publish the ring cannot take creates no topic
+                rejectPublishFailure(connection, FanoutEngine.RING_FULL, buffer, keepAlive);
+                return;
+            }
+            topic = topicRegistry.findOrCreate(scratch, 0, nameLength);
+            if (null == topic)
+            {
+                responder.rejectUnavailable(connection, "topic limit reached", buffer, keepAlive);
+                return;
+            }
         }
 
         final long eventId = engine.tryPublish(
